@@ -1,0 +1,167 @@
+"""The calendar officials use: fiscal years (年度), half-years, the Japanese era (和暦).
+
+Western years stay in the data; these functions turn them into what a city writes, and
+parse what old plans contain, including planning years that never happened in the
+calendar (平成35年度 in a plan written in 2018 means 2023年度).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+# (name, first day). Meiji is counted from 1868-01-25 for the Gregorian calendar; the
+# exact first day matters only for dates, fiscal years use the calendar year.
+ERAS = (
+    ("令和", date(2019, 5, 1)),
+    ("平成", date(1989, 1, 8)),
+    ("昭和", date(1926, 12, 25)),
+    ("大正", date(1912, 7, 30)),
+    ("明治", date(1868, 1, 25)),
+)
+ERA_BY_NAME = dict(ERAS)
+ERA_ABBREVIATIONS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
+
+FIRST_HALF = 1
+SECOND_HALF = 2
+HALF_LABELS = {FIRST_HALF: "上半期", SECOND_HALF: "下半期"}
+
+
+class CalendarParseError(ValueError):
+    """Text that names no fiscal year or period."""
+
+    code = "invalid_period"
+
+
+def fiscal_year(day: date) -> int:
+    """The fiscal year (April to March) a day falls in, as a Western year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_start(year: int) -> date:
+    return date(year, 4, 1)
+
+
+def fiscal_year_end(year: int) -> date:
+    return date(year + 1, 3, 31)
+
+
+def half_of(day: date) -> int:
+    """上半期 (April–September) is 1, 下半期 (October–March) is 2."""
+    return FIRST_HALF if 4 <= day.month <= 9 else SECOND_HALF
+
+
+def _era_for_year(year: int) -> tuple[str, int]:
+    for name, start in ERAS:
+        if year >= start.year:
+            return name, year - start.year + 1
+    raise ValueError(f"{year} is before the Meiji era")
+
+
+def _era_number(number: int) -> str:
+    return "元" if number == 1 else str(number)
+
+
+def era_year(year: int) -> str:
+    """A calendar or fiscal year as officials write it: 2019 → 令和元年, 2018 → 平成30年.
+
+    A year in which an era began takes the new era (2019年度 is 令和元年度), as
+    Japanese governments label fiscal years.
+    """
+    name, number = _era_for_year(year)
+    return f"{name}{_era_number(number)}年"
+
+
+def fiscal_year_label(year: int) -> str:
+    """2026 → 令和8年度, 2019 → 令和元年度, 2018 → 平成30年度."""
+    return f"{era_year(year)}度"
+
+
+def wareki_date(day: date) -> str:
+    """A date in the era in force that day: 2019-04-30 → 平成31年4月30日."""
+    for name, start in ERAS:
+        if day >= start:
+            return f"{name}{_era_number(day.year - start.year + 1)}年{day.month}月{day.day}日"
+    raise ValueError(f"{day} is before the Meiji era")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A fiscal year, or one half of it when ``half`` is 1 or 2."""
+
+    fiscal_year: int
+    half: int | None = None
+
+    def __post_init__(self):
+        if self.half not in (None, FIRST_HALF, SECOND_HALF):
+            raise ValueError("half must be None, 1 or 2")
+
+    @property
+    def start(self) -> date:
+        if self.half == SECOND_HALF:
+            return date(self.fiscal_year, 10, 1)
+        return fiscal_year_start(self.fiscal_year)
+
+    @property
+    def end(self) -> date:
+        if self.half == FIRST_HALF:
+            return date(self.fiscal_year, 9, 30)
+        return fiscal_year_end(self.fiscal_year)
+
+    @property
+    def label(self) -> str:
+        """令和8年度, 平成24年度上半期."""
+        return fiscal_year_label(self.fiscal_year) + HALF_LABELS.get(self.half, "")
+
+    @property
+    def code(self) -> str:
+        """A stable text key: 2012, 2012H1, 2012H2."""
+        return f"{self.fiscal_year}" + (f"H{self.half}" if self.half else "")
+
+    @classmethod
+    def of(cls, day: date, *, by_half: bool = False) -> "Period":
+        return cls(fiscal_year(day), half_of(day) if by_half else None)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_YEAR_PATTERN = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<num>元|\d{1,2})"
+    r"|(?P<western>\d{4}))\s*年?度?\s*(?P<half>上半期|下半期|上期|下期|H1|H2)?$",
+    re.IGNORECASE,
+)
+_CODE_PATTERN = re.compile(r"^(?P<year>\d{4})(?:H(?P<half>[12]))?$")
+
+
+def parse_period(text: str) -> Period:
+    """Parse 平成24年度上半期, 令和元年度, H35, R8年度, 2026年度, ２０２６ or 2012H1.
+
+    Era years past the era's end are kept as the plan meant them: 平成35年度 → 2023.
+    Raises CalendarParseError for anything else.
+    """
+    normal = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    code = _CODE_PATTERN.match(normal)
+    if code:
+        half = int(code["half"]) if code["half"] else None
+        return Period(int(code["year"]), half)
+    match = _YEAR_PATTERN.match(normal)
+    if not match:
+        raise CalendarParseError(f"「{text}」は年度として読み取れません。")
+    if match["western"]:
+        year = int(match["western"])
+    else:
+        era = ERA_ABBREVIATIONS.get(match["era"].upper(), match["era"])
+        number = 1 if match["num"] == "元" else int(match["num"])
+        if number < 1:
+            raise CalendarParseError(f"「{text}」は年度として読み取れません。")
+        year = ERA_BY_NAME[era].year + number - 1
+    half = None
+    if match["half"]:
+        half = FIRST_HALF if match["half"].upper() in ("上半期", "上期", "H1") else SECOND_HALF
+    return Period(year, half)
+
+
+def parse_fiscal_year(text: str) -> int:
+    """The Western fiscal year named by ``text`` (平成35年度 → 2023)."""
+    return parse_period(text).fiscal_year

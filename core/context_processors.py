@@ -1,0 +1,5 @@
+from .models import Municipality
+
+
+def municipality(request):
+    return {"municipality": Municipality.current()}

@@ -1,0 +1,27 @@
+"""How amounts of money are written: ¥123,456 in tables, 12万3,456円 in prose, caps in 万円."""
+
+
+def yen(amount: int | None) -> str:
+    if amount is None:
+        return "—"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(int(amount)):,}"
+
+
+def yen_text(amount: int | None) -> str:
+    """12万3,456円; 50,000 → 5万円; 1億2,000万円 for large amounts."""
+    if amount is None:
+        return "—"
+    amount = int(amount)
+    sign = "-" if amount < 0 else ""
+    rest = abs(amount)
+    oku, rest = divmod(rest, 100_000_000)
+    man, rest = divmod(rest, 10_000)
+    parts = []
+    if oku:
+        parts.append(f"{oku:,}億")
+    if man:
+        parts.append(f"{man:,}万")
+    if rest or not parts:
+        parts.append(f"{rest:,}")
+    return f"{sign}{''.join(parts)}円"

@@ -1,0 +1,27 @@
+"""Who may use the secretary portal: a user with an active tenure, for their council only."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .selectors import active_secretary_council
+
+
+def secretary_required(view):
+    """Let through only a council's current secretary; set ``request.council`` to it.
+
+    Anonymous users go to the login page; a logged-in user with no active tenure gets 403.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        council = active_secretary_council(request.user)
+        if council is None:
+            raise PermissionDenied("事務局アカウントではありません。")
+        request.council = council
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,204 @@
+"""Demo city modelled on Ichinoseki: 33 councils, 34 civic centres (14 run by councils).
+
+Area names follow Ichinoseki's civic centres; populations are plausible figures that sum
+to about 110,000, not official statistics. Every record is created with get_or_create so
+that running the loader again changes nothing.
+"""
+
+from datetime import date
+
+from core.models import Municipality
+
+from .models import (
+    CivicCentre,
+    Council,
+    CouncilStageChange,
+    District,
+    Management,
+    MemberOrganisation,
+    OrganisationKind,
+    PopulationRecord,
+    Stage,
+)
+
+# (area, kana, region, population 2026-03-31, districts, designated management from)
+AREAS = [
+    ("一関", "いちのせき", "一関", 16800, 3, None),
+    ("関が丘", "せきがおか", "一関", 2900, 1, None),
+    ("山目", "やまのめ", "一関", 13200, 3, None),
+    ("中里", "なかさと", "一関", 6100, 2, None),
+    ("真滝", "またき", "一関", 4100, 2, None),
+    ("弥栄", "やさかえ", "一関", 2400, 1, date(2018, 4, 1)),
+    ("舞川", "まいかわ", "一関", 2000, 1, date(2018, 4, 1)),
+    ("萩荘", "はぎしょう", "一関", 6400, 2, None),
+    ("厳美", "げんび", "一関", 3700, 2, None),
+    ("花泉", "はないずみ", "花泉", 4900, 2, None),
+    ("涌津", "わくつ", "花泉", 2200, 1, date(2017, 4, 1)),
+    ("油島", "ゆしま", "花泉", 1300, 1, date(2017, 4, 1)),
+    ("永井", "ながい", "花泉", 1600, 1, None),
+    ("老松", "おいまつ", "花泉", 1500, 1, date(2018, 4, 1)),
+    ("日形", "ひかた", "花泉", 1600, 1, None),
+    ("金沢", "かざわ", "花泉", 1200, 1, date(2018, 4, 1)),
+    ("大原", "おおはら", "大東", 2600, 1, None),
+    ("摺沢", "すりさわ", "大東", 2700, 1, None),
+    ("渋民", "しぶたみ", "大東", 2000, 1, date(2017, 4, 1)),
+    ("曽慶", "そけい", "大東", 900, 1, date(2017, 4, 1)),
+    ("猿沢", "さるさわ", "大東", 1000, 1, date(2018, 4, 1)),
+    ("興田", "おきた", "大東", 1600, 1, None),
+    ("内野", "うちの", "大東", 800, 1, date(2018, 4, 1)),
+    ("京津畑", "きょうつはた", "大東", 400, 1, date(2018, 4, 1)),
+    ("千厩", "せんまや", "千厩", 6600, 2, None),
+    ("小梨", "こなし", "千厩", 1700, 1, date(2018, 4, 1)),
+    ("奥玉", "おくたま", "千厩", 1800, 1, date(2018, 4, 1)),
+    ("磐清水", "いわしみず", "千厩", 900, 1, None),
+    ("長坂", "ながさか", "東山", 3600, 2, None),
+    ("田河津", "たこうづ", "東山", 1000, 1, None),
+    ("松川", "まつかわ", "東山", 1800, 1, None),
+    ("室根", "むろね", "室根", 4300, 2, None),
+    ("川崎", "かわさき", "川崎", 3400, 2, None),
+    ("藤沢", "ふじさわ", "藤沢", 5900, 2, date(2016, 4, 1)),
+]
+# 一関 and 関が丘 are one council's area with two civic centres: 33 councils, 34 centres.
+SHARED_COUNCIL = {"関が丘": "一関"}
+# A few councils are not yet at the last stage, so eligibility rules have something to show.
+NOT_YET_ADOPTED = {"田河津": Stage.ESTABLISHED, "京津畑": Stage.ESTABLISHED, "磐清水": None}
+REPRESENTATIVES = [
+    "佐藤 一郎",
+    "千葉 和夫",
+    "菅原 正人",
+    "小野寺 勝",
+    "阿部 清",
+    "髙橋 誠一",
+    "鈴木 孝",
+    "佐々木 博",
+    "及川 茂",
+    "熊谷 幸子",
+    "岩渕 健",
+    "𠮷田 義男",
+    "山﨑 浩二",
+    "畠山 進",
+]
+POPULATION_DATES = (date(2025, 3, 31), date(2026, 3, 31))
+SOURCE = "住民基本台帳"
+
+
+def _district_names(area: str, count: int) -> list[str]:
+    if count == 1:
+        return [area]
+    suffixes = ["第一", "第二", "第三"][:count]
+    return [f"{area}{s}" for s in suffixes]
+
+
+def _split(total: int, parts: int) -> list[int]:
+    shares = [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+    return shares
+
+
+def load(stdout=None) -> None:
+    Municipality.objects.get_or_create(
+        name="一関市",
+        defaults={
+            "name_kana": "いちのせきし",
+            "local_government_code": "032093",
+            "department": "まちづくり推進部 まちづくり推進課",
+            "council_term": "地域協働体",
+        },
+    )
+    councils: dict[str, Council] = {}
+    code = 0
+    for index, (area, kana, region, population, district_count, designated_from) in enumerate(
+        AREAS
+    ):
+        districts = []
+        for name, share in zip(
+            _district_names(area, district_count),
+            _split(population, district_count),
+            strict=True,
+        ):
+            code += 1
+            district, _ = District.objects.get_or_create(
+                code=f"03209-{code:03d}",
+                defaults={"name": f"{name}地区", "kana": f"{kana}ちく", "notes": f"{region}地域"},
+            )
+            for year_index, as_of in enumerate(POPULATION_DATES):
+                # A year earlier the area had about 1.2% more people.
+                people = share if year_index == 1 else round(share * 1.012)
+                PopulationRecord.objects.get_or_create(
+                    district=district,
+                    as_of=as_of,
+                    source=SOURCE,
+                    defaults={"population": people, "households": round(people / 2.45)},
+                )
+            districts.append(district)
+
+        council_area = SHARED_COUNCIL.get(area, area)
+        if council_area in councils:
+            council = councils[council_area]
+            council.districts.add(*districts)
+        else:
+            council = _council(index, area, kana, districts)
+            councils[area] = council
+
+        centre, _ = CivicCentre.objects.get_or_create(
+            name=f"{area}市民センター",
+            defaults={
+                "kana": f"{kana}しみんせんたー",
+                "address": f"岩手県一関市{'' if region == area else region + '町'}{area}字中央{index + 1}番地",
+                "phone": f"0191-{20 + index:02d}-{1000 + index * 7:04d}",
+                "council": council,
+                "management": Management.DESIGNATED if designated_from else Management.DIRECT,
+                "managed_since": designated_from or date(2015, 4, 1),
+            },
+        )
+    if stdout:
+        stdout.write(
+            f"  地区 {District.objects.count()}、地域協働体 {Council.objects.count()}、"
+            f"市民センター {CivicCentre.objects.count()}"
+            f"（指定管理 {CivicCentre.objects.filter(management=Management.DESIGNATED).count()}）"
+        )
+
+
+def _council(index: int, area: str, kana: str, districts) -> Council:
+    final = NOT_YET_ADOPTED.get(area, Stage.PLAN_ADOPTED)
+    history = [(Stage.PREPARING, date(2014, 6, 1), "設立準備委員会発足")]
+    if final in (Stage.ESTABLISHED, Stage.PLAN_ADOPTED):
+        history.append((Stage.ESTABLISHED, date(2015, 4, 1 + index % 20), "設立総会"))
+    if final == Stage.PLAN_ADOPTED:
+        history.append((Stage.PLAN_ADOPTED, date(2016, 3, 1 + index % 25), "地域づくり計画議決"))
+    stage, since, _ = history[-1]
+    council, created = Council.objects.get_or_create(
+        name=f"{area}地域協働体",
+        defaults={
+            "kana": f"{kana}ちいききょうどうたい",
+            "stage": stage,
+            "stage_since": since,
+            "representative_name": REPRESENTATIVES[index % len(REPRESENTATIVES)],
+            "contact_name": "事務局長",
+            "contact_phone": f"0191-{20 + index:02d}-{2000 + index * 7:04d}",
+            "contact_address": f"{area}市民センター内",
+            "is_model_district": area in ("藤沢", "山目"),
+            "notes": "",
+        },
+    )
+    if created:
+        council.districts.set(districts)
+        for kind_stage, on, note in history:
+            CouncilStageChange.objects.create(
+                council=council, stage=kind_stage, changed_on=on, note=note
+            )
+        for name, kind in (
+            (f"{area}地区自治会連合会", OrganisationKind.NEIGHBOURHOOD),
+            (f"{area}地区社会福祉協議会", OrganisationKind.ASSOCIATION),
+            (f"{area}地区老人クラブ連合会", OrganisationKind.ASSOCIATION),
+            (f"{area}小学校", OrganisationKind.SCHOOL),
+        ):
+            MemberOrganisation.objects.create(council=council, name=name, kind=kind)
+        if index % 3 == 0:
+            MemberOrganisation.objects.create(
+                council=council, name=f"NPO法人{area}まちづくりネット", kind=OrganisationKind.NPO
+            )
+        if index % 4 == 0:
+            MemberOrganisation.objects.create(
+                council=council, name=f"{area}商工振興会", kind=OrganisationKind.COMPANY
+            )
+    return council
