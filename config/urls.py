@@ -23,6 +23,9 @@ urlpatterns = [
     ),
     path("accounts/after-login/", after_login, name="after_login"),
     path("portal/", include("councils.urls")),
+    # Each app's secretary-portal pages and public pages get their own prefix.
+    path("portal/subsidies/", include("subsidies.portal_urls")),
+    path("portal/plans/", include("plans.portal_urls")),
     path("", include("reports.urls")),
 ]
 

@@ -1,8 +1,10 @@
+import importlib
+
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .access import secretary_required
-from .selectors import active_secretary_council, council_populations_on
+from .selectors import council_populations_on
 
 
 def after_login(request):
@@ -29,7 +31,25 @@ def portal_home(request):
             council.secretaries.filter(ended_on__isnull=True).select_related("user")
         ),
     }
+    context["panels"] = _dashboard_panels(request)
     return render(request, "portal/home.html", context)
 
 
-__all__ = ["after_login", "portal_home", "active_secretary_council"]
+# Apps add a section to the secretary's dashboard with ``<app>/portal.py``:
+# ``dashboard_panel(request) -> {"template": ..., **context}`` (or None to show nothing).
+PANEL_APPS = ("subsidies", "plans", "staffing")
+
+
+def _dashboard_panels(request) -> list[dict]:
+    panels = []
+    for app in PANEL_APPS:
+        try:
+            module = importlib.import_module(f"{app}.portal")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.portal":
+                raise
+            continue
+        panel = module.dashboard_panel(request)
+        if panel:
+            panels.append(panel)
+    return panels
