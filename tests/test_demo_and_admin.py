@@ -1,0 +1,94 @@
+"""The demo loader, and every admin page on demo data."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+from councils.models import CivicCentre, Council, District, Management, Stage
+from councils.selectors import council_populations_on
+from tests.factories import CouncilFactory, PopulationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def row_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def test_demo_is_ichinoseki_shaped(demo):
+    assert Council.objects.count() == 33
+    assert CivicCentre.objects.count() == 34
+    assert CivicCentre.objects.filter(management=Management.DESIGNATED).count() == 14
+    from datetime import date
+
+    total = sum(council_populations_on(Council.objects.values_list("pk", flat=True),
+                                       date(2026, 4, 1)).values())
+    assert 105_000 <= total <= 120_000
+    assert Council.objects.filter(stage=Stage.PLAN_ADOPTED).count() == 30
+
+
+def test_demo_records_pass_their_own_validation(demo):
+    for model in (District, Council, CivicCentre):
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+def test_load_demo_twice_changes_nothing(demo):
+    before = row_counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert row_counts() == before
+
+
+def admin_urls():
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        yield model, model_admin, info
+
+
+def test_every_admin_changelist_and_change_page_answers_200(demo, client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model, model_admin, info in admin_urls():
+        changelist = reverse("admin:%s_%s_changelist" % info)
+        response = client.get(changelist)
+        assert response.status_code == 200, changelist
+        obj = model_admin.get_queryset(response.wsgi_request).first()
+        if obj is not None:
+            change = reverse("admin:%s_%s_change" % info, args=[obj.pk])
+            assert client.get(change).status_code == 200, change
+            history = reverse("admin:%s_%s_history" % info, args=[obj.pk])
+            assert client.get(history).status_code == 200, history
+        if model_admin.has_add_permission(response.wsgi_request):
+            add = reverse("admin:%s_%s_add" % info)
+            assert client.get(add).status_code == 200, add
+
+
+def changelist_queries(client, url, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_admin_changelists_run_fixed_number_of_queries(demo, client, admin_user,
+                                                        django_assert_max_num_queries):
+    client.force_login(admin_user)
+    urls = [reverse("admin:%s_%s_changelist" % info) for _, _, info in admin_urls()]
+    before = {url: changelist_queries(client, url, None) for url in urls}
+    for _ in range(30):
+        council = CouncilFactory()
+        PopulationFactory(district=council.districts.first(), as_of="2025-03-31")
+        CivicCentre.objects.create(name=f"追加センター{council.pk}", address="一関市",
+                                   council=council)
+    for url in urls:
+        with django_assert_max_num_queries(before[url]):
+            assert client.get(url).status_code == 200
