@@ -4,6 +4,8 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from councils.models import CivicCentre, Council, District, Management, Stage
@@ -28,8 +30,11 @@ def test_demo_is_ichinoseki_shaped(demo):
     assert CivicCentre.objects.filter(management=Management.DESIGNATED).count() == 14
     from datetime import date
 
-    total = sum(council_populations_on(Council.objects.values_list("pk", flat=True),
-                                       date(2026, 4, 1)).values())
+    total = sum(
+        council_populations_on(
+            Council.objects.values_list("pk", flat=True), date(2026, 4, 1)
+        ).values()
+    )
     assert 105_000 <= total <= 120_000
     assert Council.objects.filter(stage=Stage.PLAN_ADOPTED).count() == 30
 
@@ -46,49 +51,47 @@ def test_load_demo_twice_changes_nothing(demo):
     assert row_counts() == before
 
 
-def admin_urls():
+def admin_pages():
+    """(model admin, URL name prefix) of every model registered in the admin."""
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        yield model, model_admin, info
+        yield model_admin, f"admin:{model._meta.app_label}_{model._meta.model_name}"
 
 
 def test_every_admin_changelist_and_change_page_answers_200(demo, client, admin_user):
     client.force_login(admin_user)
     assert client.get(reverse("admin:index")).status_code == 200
-    for model, model_admin, info in admin_urls():
-        changelist = reverse("admin:%s_%s_changelist" % info)
+    for model_admin, prefix in admin_pages():
+        changelist = reverse(f"{prefix}_changelist")
         response = client.get(changelist)
         assert response.status_code == 200, changelist
         obj = model_admin.get_queryset(response.wsgi_request).first()
         if obj is not None:
-            change = reverse("admin:%s_%s_change" % info, args=[obj.pk])
-            assert client.get(change).status_code == 200, change
-            history = reverse("admin:%s_%s_history" % info, args=[obj.pk])
-            assert client.get(history).status_code == 200, history
+            for page in ("change", "history"):
+                url = reverse(f"{prefix}_{page}", args=[obj.pk])
+                assert client.get(url).status_code == 200, url
         if model_admin.has_add_permission(response.wsgi_request):
-            add = reverse("admin:%s_%s_add" % info)
+            add = reverse(f"{prefix}_add")
             assert client.get(add).status_code == 200, add
 
 
-def changelist_queries(client, url, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def count_queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
 
 
-def test_admin_changelists_run_fixed_number_of_queries(demo, client, admin_user,
-                                                        django_assert_max_num_queries):
+def test_admin_changelists_run_fixed_number_of_queries(
+    demo, client, admin_user, django_assert_max_num_queries
+):
     client.force_login(admin_user)
-    urls = [reverse("admin:%s_%s_changelist" % info) for _, _, info in admin_urls()]
-    before = {url: changelist_queries(client, url, None) for url in urls}
+    urls = [reverse(f"{prefix}_changelist") for _, prefix in admin_pages()]
+    before = {url: count_queries(client, url) for url in urls}
     for _ in range(30):
         council = CouncilFactory()
         PopulationFactory(district=council.districts.first(), as_of="2025-03-31")
-        CivicCentre.objects.create(name=f"追加センター{council.pk}", address="一関市",
-                                   council=council)
+        CivicCentre.objects.create(
+            name=f"追加センター{council.pk}", address="一関市", council=council
+        )
     for url in urls:
         with django_assert_max_num_queries(before[url]):
             assert client.get(url).status_code == 200

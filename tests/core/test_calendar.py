@@ -120,6 +120,4 @@ def test_template_filters():
     rendered = template.render(
         Context({"year": 2019, "day": date(2026, 3, 31), "code": "2012H2", "amount": 123456})
     )
-    assert rendered == (
-        "令和元年度 令和8年3月31日 平成24年度下半期 令和7年度 ¥123,456 12万3,456円"
-    )
+    assert rendered == ("令和元年度 令和8年3月31日 平成24年度下半期 令和7年度 ¥123,456 12万3,456円")

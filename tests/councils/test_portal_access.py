@@ -30,8 +30,9 @@ def test_user_without_tenure_is_refused(client):
 
 def test_login_sends_staff_to_admin_and_secretary_to_portal(client, admin_user):
     secretary = SecretaryFactory().user
-    response = client.post(reverse("login"), {"username": secretary.username,
-                                              "password": "test-password-123"})
+    response = client.post(
+        reverse("login"), {"username": secretary.username, "password": "test-password-123"}
+    )
     assert response.status_code == 302
     assert client.get(response["Location"])["Location"] == reverse("portal:home")
     client.logout()

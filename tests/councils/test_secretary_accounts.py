@@ -27,8 +27,11 @@ def test_issued_account_must_change_its_first_password(client, council, admin_us
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": password, "new_password1": "Ichinoseki-2026-kyodo",
-         "new_password2": "Ichinoseki-2026-kyodo"},
+        {
+            "old_password": password,
+            "new_password1": "Ichinoseki-2026-kyodo",
+            "new_password2": "Ichinoseki-2026-kyodo",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -43,8 +46,9 @@ def test_hand_over_ends_old_tenure_and_old_account_loses_access_at_once(client, 
     assert client.get(reverse("portal:home")).status_code == 200
 
     new = UserFactory()
-    tenure = secretary_hand_over(council=council, new_user=new, actor=admin_user,
-                                 on=date(2026, 5, 20))
+    tenure = secretary_hand_over(
+        council=council, new_user=new, actor=admin_user, on=date(2026, 5, 20)
+    )
 
     assert client.get(reverse("portal:home")).status_code in (302, 403)
     old.refresh_from_db()
@@ -68,8 +72,7 @@ def test_user_cannot_be_secretary_of_two_councils(admin_user):
 def test_issuing_taken_username_changes_nothing(council, admin_user):
     SecretaryFactory(council=council, user=UserFactory(username="taken"))
     with pytest.raises(ValidationError) as error:
-        secretary_issue_account(council=council, username="taken", full_name="x",
-                                actor=admin_user)
+        secretary_issue_account(council=council, username="taken", full_name="x", actor=admin_user)
     assert [e.code for e in error.value.error_dict["username"]] == ["username_taken"]
     assert council.secretaries.filter(ended_on__isnull=True).count() == 1
 
@@ -80,8 +83,9 @@ def test_admin_issues_account_and_prints_handover_sheet(client, admin_user):
     client.force_login(admin_user)
     url = reverse("admin:councils_council_secretary", args=[council.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": "菅原 次郎", "username": "sugawara",
-                                 "replace_current": "on"})
+    response = client.post(
+        url, {"full_name": "菅原 次郎", "username": "sugawara", "replace_current": "on"}
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "事務局アカウント通知書" in content and "sugawara" in content

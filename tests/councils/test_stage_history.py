@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 def test_stage_changes_are_kept_in_order_with_who_recorded_them():
     clerk = UserFactory()
     council = CouncilFactory(stage=Stage.PREPARING, stage_since=date(2014, 6, 1))
-    council_change_stage(council=council, stage=Stage.ESTABLISHED, changed_on=date(2015, 4, 1),
-                         actor=clerk, note="設立総会")
-    council_change_stage(council=council, stage=Stage.PLAN_ADOPTED, changed_on=date(2016, 3, 1),
-                         actor=clerk)
+    council_change_stage(
+        council=council,
+        stage=Stage.ESTABLISHED,
+        changed_on=date(2015, 4, 1),
+        actor=clerk,
+        note="設立総会",
+    )
+    council_change_stage(
+        council=council, stage=Stage.PLAN_ADOPTED, changed_on=date(2016, 3, 1), actor=clerk
+    )
     council.refresh_from_db()
     assert (council.stage, council.stage_since) == (Stage.PLAN_ADOPTED, date(2016, 3, 1))
     history = list(council.stage_changes.values_list("stage", "changed_on", "recorded_by"))

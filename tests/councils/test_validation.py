@@ -47,15 +47,21 @@ def test_district_code_used_twice_refused():
 
 def test_council_with_no_district_refused():
     with pytest.raises(ValidationError) as error:
-        council_create(name="区域なし地域協働体", districts=[], stage=Stage.PREPARING,
-                       stage_since=date(2026, 4, 1))
+        council_create(
+            name="区域なし地域協働体",
+            districts=[],
+            stage=Stage.PREPARING,
+            stage_since=date(2026, 4, 1),
+        )
     assert codes(error.value, "districts") == ["no_district"]
     assert Council.objects.count() == 0
 
 
 def test_council_create_records_first_stage():
     council = council_create(
-        name="新地域協働体", districts=[DistrictFactory()], stage=Stage.PREPARING,
+        name="新地域協働体",
+        districts=[DistrictFactory()],
+        stage=Stage.PREPARING,
         stage_since=date(2026, 4, 1),
     )
     assert list(council.stage_changes.values_list("stage", flat=True)) == [Stage.PREPARING]
@@ -64,8 +70,11 @@ def test_council_create_records_first_stage():
 def test_designation_ending_before_it_starts_refused():
     council = CouncilFactory()
     centre = CivicCentre(
-        name="山目市民センター", address="一関市山目", council=council,
-        management=Management.DESIGNATED, managed_since=date(2026, 4, 1),
+        name="山目市民センター",
+        address="一関市山目",
+        council=council,
+        management=Management.DESIGNATED,
+        managed_since=date(2026, 4, 1),
         designation_ends_on=date(2026, 3, 31),
     )
     with pytest.raises(ValidationError) as error:
@@ -75,7 +84,9 @@ def test_designation_ending_before_it_starts_refused():
 
 def test_secretary_tenure_ending_before_it_starts_refused():
     tenure = CouncilSecretary(
-        council=CouncilFactory(), user=UserFactory(), started_on=date(2026, 4, 1),
+        council=CouncilFactory(),
+        user=UserFactory(),
+        started_on=date(2026, 4, 1),
         ended_on=date(2026, 3, 1),
     )
     with pytest.raises(ValidationError) as error:
@@ -86,8 +97,11 @@ def test_secretary_tenure_ending_before_it_starts_refused():
 def test_civic_centre_managed_by_council_not_yet_established_refused():
     preparing = CouncilFactory(stage=Stage.PREPARING, stage_since=date(2025, 4, 1))
     centre = CivicCentre(
-        name="準備中市民センター", address="一関市", council=preparing,
-        management=Management.DESIGNATED, managed_since=date(2026, 4, 1),
+        name="準備中市民センター",
+        address="一関市",
+        council=preparing,
+        management=Management.DESIGNATED,
+        managed_since=date(2026, 4, 1),
     )
     with pytest.raises(ValidationError) as error:
         centre.full_clean()
@@ -101,10 +115,20 @@ def test_designation_judged_on_the_stage_at_its_start_date():
     from councils.services import council_change_stage
 
     council_change_stage(council=council, stage=Stage.ESTABLISHED, changed_on=date(2016, 4, 1))
-    before = CivicCentre(name="A", address="一関市", council=council,
-                         management=Management.DESIGNATED, managed_since=date(2016, 3, 31))
+    before = CivicCentre(
+        name="A",
+        address="一関市",
+        council=council,
+        management=Management.DESIGNATED,
+        managed_since=date(2016, 3, 31),
+    )
     with pytest.raises(ValidationError):
         before.full_clean()
-    after = CivicCentre(name="B", address="一関市", council=council,
-                        management=Management.DESIGNATED, managed_since=date(2016, 4, 1))
+    after = CivicCentre(
+        name="B",
+        address="一関市",
+        council=council,
+        management=Management.DESIGNATED,
+        managed_since=date(2016, 4, 1),
+    )
     after.full_clean()
