@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "councils",
     "plans",
@@ -106,10 +108,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -144,6 +146,26 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Background work (the whole-city PDF report): inline by default so the quick start needs no
+# worker; set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
+    }
+}
+
+# Public pages: anonymous responses are cached this long; publishing clears them at once.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
+# PDF output: the shipped IPAex Gothic, with Noto Sans CJK (Debian fonts-noto-cjk) as the
+# fallback for characters outside it such as 𠮷.
+PDF_FONT_FILES = [
+    BASE_DIR / "static" / "fonts" / "ipaexg.ttf",
+    Path(
+        env("PDF_FALLBACK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    ),
+]
+PDF_CACHE_DIR = Path(env("PDF_CACHE_DIR", default=str(MEDIA_ROOT / "pdf-cache")))
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ VIEWER = "市職員（閲覧者）"
 STAFF_GROUPS = (ADMINISTRATOR, EDITOR, VIEWER)
 
 DOMAIN_APPS = ("councils", "plans", "subsidies", "staffing", "reports")
-ADMINISTRATION_APPS = ("core", "auth", "simple_history")
+ADMINISTRATION_APPS = ("core", "auth", "simple_history", "django_tasks_database")
 
 
 def ensure_staff_groups() -> dict[str, Group]:

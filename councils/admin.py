@@ -153,14 +153,14 @@ class CouncilAdmin(SimpleHistoryAdmin):
         "population_today",
         "secretary_names",
     )
-    list_filter = ("stage", "is_model_district")
+    list_filter = ("stage", "area", "is_model_district")
     search_fields = ("name", "kana", "representative_name")
     filter_horizontal = ("districts",)
     inlines = [MemberInline, StageChangeInline, SecretaryInline]
     readonly_fields = ("population_breakdown",)
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("name", "kana", "districts", "population_breakdown")}),
+        (None, {"fields": ("name", "kana", "area", "districts", "population_breakdown")}),
         ("段階", {"fields": ("stage", "stage_since", "stage_note")}),
         (
             "代表者・事務局",

@@ -136,7 +136,7 @@ def load(stdout=None) -> None:
             council = councils[council_area]
             council.districts.add(*districts)
         else:
-            council = _council(index, area, kana, districts)
+            council = _council(index, area, kana, region, districts)
             councils[area] = council
 
         centre, _ = CivicCentre.objects.get_or_create(
@@ -158,7 +158,7 @@ def load(stdout=None) -> None:
         )
 
 
-def _council(index: int, area: str, kana: str, districts) -> Council:
+def _council(index: int, area: str, kana: str, region: str, districts) -> Council:
     final = NOT_YET_ADOPTED.get(area, Stage.PLAN_ADOPTED)
     history = [(Stage.PREPARING, date(2014, 6, 1), "設立準備委員会発足")]
     if final in (Stage.ESTABLISHED, Stage.PLAN_ADOPTED):
@@ -170,6 +170,7 @@ def _council(index: int, area: str, kana: str, districts) -> Council:
         name=f"{area}地域協働体",
         defaults={
             "kana": f"{kana}ちいききょうどうたい",
+            "area": f"{region}地域",
             "stage": stage,
             "stage_since": since,
             "representative_name": REPRESENTATIVES[index % len(REPRESENTATIVES)],

@@ -90,6 +90,12 @@ class Council(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     kana = models.CharField("名称（かな）", max_length=200, blank=True)
+    area = models.CharField(
+        "地域",
+        max_length=50,
+        blank=True,
+        help_text="市内の地域区分（例: 一関地域、花泉地域）。公開ページの絞り込みに使います。",
+    )
     districts = models.ManyToManyField(
         District, related_name="councils", verbose_name="区域（地区）"
     )

@@ -1,9 +1,11 @@
-from django.urls import path
-
 from . import views
+from .pages import public_paths
 
 app_name = "public"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    *public_paths("", views.HomePage.as_view(), "home"),
+    *public_paths("councils/", views.CouncilListPage.as_view(), "council_list"),
+    *public_paths("councils/<int:pk>/", views.CouncilPage.as_view(), "council"),
+    *public_paths("civic-centres/", views.CivicCentrePage.as_view(), "civic_centres"),
 ]

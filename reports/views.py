@@ -1,12 +1,178 @@
-from django.db.models import Prefetch
-from django.shortcuts import render
+from django.http import Http404
+from django.urls import reverse
 
-from councils.models import CivicCentre, Council
+from core.models import Municipality
+
+from . import selectors
+from .opendata import Table
+from .pages import Page, PublicPage
 
 
-def home(request):
-    """Public home: the city's councils at a glance."""
-    councils = Council.objects.prefetch_related(
-        Prefetch("civic_centres", queryset=CivicCentre.objects.order_by("name"))
-    )
-    return render(request, "reports/home.html", {"councils": councils})
+class HomePage(PublicPage):
+    def get_page(self, request, **kwargs):
+        councils = selectors.council_list()
+        centres = selectors.civic_centres()
+        designated = sum(1 for c in centres if c.management == "designated")
+        stages = selectors.stage_counts()
+        table = Table(
+            "stages",
+            "段階別の団体数",
+            ["段階", "団体数"],
+            ["stage", "count"],
+            [list(row) for row in stages],
+        )
+        return Page(
+            title=f"{Municipality.current().name}の地域協働",
+            body_template="reports/home_body.html",
+            context={
+                "council_count": len(councils),
+                "population_total": sum(c.population_today for c in councils),
+                "centre_count": len(centres),
+                "designated_count": designated,
+            },
+            tables=[table],
+            filename="home",
+        )
+
+
+class CouncilListPage(PublicPage):
+    def get_page(self, request, **kwargs):
+        query = request.GET.get("q", "")[:50].strip()
+        areas = selectors.council_areas()
+        area = request.GET.get("area", "")
+        if area not in areas:
+            area = ""
+        councils = selectors.council_list(query=query, area=area)
+        table = Table(
+            "councils",
+            "地域協働体の一覧",
+            ["名称", "名称（かな）", "地域", "段階", "拠点施設", "人口"],
+            ["name", "kana", "area", "stage", "civic_centres", "population"],
+            [
+                [
+                    c.name,
+                    c.kana,
+                    c.area,
+                    c.get_stage_display(),
+                    "、".join(x.name for x in c.civic_centres.all()),
+                    c.population_today,
+                ]
+                for c in councils
+            ],
+        )
+        return Page(
+            title="地域協働体の一覧",
+            body_template="reports/council_list_body.html",
+            context={"councils": councils, "areas": areas, "query": query, "area": area},
+            tables=[table],
+            filename="councils",
+        )
+
+
+class CouncilPage(PublicPage):
+    def get_page(self, request, pk=None, **kwargs):
+        try:
+            council = selectors.council_profile(pk)
+        except selectors.Council.DoesNotExist:
+            raise Http404("地域協働体が見つかりません。") from None
+        sections = selectors.council_sections(council)
+        members = Table(
+            "members",
+            "構成団体",
+            ["団体名", "種別"],
+            ["name", "kind"],
+            [[m.name, m.get_kind_display()] for m in council.members.all()],
+        )
+        tables = [members]
+        for section in sections:
+            tables.extend(section.get("tables", []))
+        return Page(
+            title=council.name,
+            body_template="reports/council_body.html",
+            context={
+                "council": council,
+                "sections": sections,
+                "list_url": reverse("public:council_list"),
+            },
+            tables=tables,
+            filename=f"council-{council.pk}",
+        )
+
+
+class CivicCentrePage(PublicPage):
+    """Civic centres, with open data in the shape of the national 公共施設一覧 dataset."""
+
+    def get_page(self, request, **kwargs):
+        city = Municipality.current()
+        centres = selectors.civic_centres()
+        shown = Table(
+            "centres",
+            "市民センターの一覧",
+            ["名称", "住所", "電話番号", "拠点とする地域協働体", "管理運営"],
+            ["name", "address", "phone", "council", "management"],
+            [
+                [
+                    c.name,
+                    c.address,
+                    c.phone,
+                    c.council.name if c.council else "",
+                    c.get_management_display(),
+                ]
+                for c in centres
+            ],
+        )
+        standard = Table(
+            "public-facilities",
+            "公共施設一覧（自治体標準オープンデータセット形式）",
+            PUBLIC_FACILITY_COLUMNS,
+            PUBLIC_FACILITY_COLUMNS,
+            [
+                [
+                    city.local_government_code,
+                    f"{city.local_government_code}-CC{c.pk:04d}",
+                    city.name,
+                    c.name,
+                    c.kana,
+                    "",
+                    "市民センター",
+                    c.address,
+                    "",
+                    c.latitude,
+                    c.longitude,
+                    c.phone,
+                    "",
+                    c.council.name if c.council and c.management == "designated" else city.name,
+                    "",
+                    "",
+                ]
+                for c in centres
+            ],
+        )
+        return Page(
+            title="市民センター",
+            body_template="reports/civic_centres_body.html",
+            context={"centres": centres},
+            tables=[shown, standard],
+            filename="civic-centres",
+        )
+
+
+# Columns of 自治体標準オープンデータセット「公共施設一覧」 that a civic centre fills.
+PUBLIC_FACILITY_COLUMNS = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "名称_英字",
+    "種類",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "電話番号",
+    "内線番号",
+    "団体名",
+    "URL",
+    "備考",
+]

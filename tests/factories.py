@@ -11,6 +11,8 @@ from councils.models import (
     CouncilSecretary,
     CouncilStageChange,
     District,
+    MemberOrganisation,
+    OrganisationKind,
     PopulationRecord,
     Stage,
 )
@@ -95,3 +97,12 @@ class SecretaryFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(CouncilFactory)
     user = factory.SubFactory(UserFactory)
     started_on = date(2026, 4, 1)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberOrganisation
+
+    council = factory.SubFactory(CouncilFactory)
+    name = factory.Sequence(lambda n: f"第{n}自治会")
+    kind = OrganisationKind.NEIGHBOURHOOD

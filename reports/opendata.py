@@ -1,0 +1,69 @@
+"""Tables as open data: CSV (UTF-8 with BOM, for Excel in Japan) and JSON."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Stop a spreadsheet from running a cell as a formula: prefix an apostrophe.
+
+    Numbers stay numbers: only text starting with = + - @ tab or CR is changed.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Table:
+    """One table of a public page: what the page shows, the CSV and the JSON give."""
+
+    slug: str
+    caption: str
+    columns: list[str]  # headers as shown (Japanese)
+    keys: list[str]  # field names in JSON
+    rows: list[list] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+
+
+def _plain(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if v is None else neutralise_formula(_plain(v)) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_filename(filename)}.csv"
+    return response
+
+
+def json_response(data, filename: str) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, indent=1, default=_plain)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote_filename(filename)}.json"
+    return response
+
+
+def quote_filename(name: str) -> str:
+    """A Japanese file name for Content-Disposition (RFC 5987)."""
+    return quote(name)

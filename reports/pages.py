@@ -1,0 +1,84 @@
+"""One view class for every public page: HTML, the same content as an A4 PDF, and each
+table as CSV and JSON.
+
+A page subclass builds a ``Page`` (title, data date, tables, template context); the
+formats are rendered from it here, so no page writes its own PDF or CSV code.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
+
+from .opendata import Table, csv_response, json_response, quote_filename
+from .pdf import font_family, pdf_from_html
+
+
+@dataclass
+class Page:
+    title: str
+    body_template: str
+    context: dict = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+    data_as_of: date | None = None
+    filename: str = "page"
+    json_data: object = None  # a page may give a richer JSON document than its tables
+
+    def table(self, slug: str) -> Table:
+        for table in self.tables:
+            if table.slug == slug:
+                return table
+        raise Http404("表が見つかりません。")
+
+
+class PublicPage(View):
+    """Subclasses implement ``get_page(request, **kwargs) -> Page``."""
+
+    formats = ("pdf", "csv", "json")
+
+    def get_page(self, request, **kwargs) -> Page:
+        raise NotImplementedError
+
+    def get(self, request, fmt=None, table=None, **kwargs):
+        page = self.get_page(request, **kwargs)
+        page.data_as_of = page.data_as_of or timezone.localdate()
+        context = {**page.context, "page": page, "tables": {t.slug: t for t in page.tables}}
+        if fmt is None:
+            return render(request, "reports/page.html", context)
+        if fmt == "pdf":
+            html = render_to_string(
+                "reports/pdf_page.html",
+                {**context, "pdf_font_family": font_family()},
+                request=request,
+            )
+            response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f"inline; filename*=UTF-8''{quote_filename(page.filename)}.pdf"
+            )
+            return response
+        if fmt == "csv":
+            return csv_response(page.table(table), f"{page.filename}-{table}")
+        if fmt == "json":
+            if table == "all" and page.json_data is not None:
+                return json_response(page.json_data, page.filename)
+            return json_response(page.table(table).records(), f"{page.filename}-{table}")
+        raise Http404("形式が見つかりません。")
+
+
+def public_paths(route: str, view, name: str) -> list:
+    """URL patterns for a page and its PDF, CSV and JSON: route, route/pdf/, route/<t>.csv …"""
+    from django.urls import path
+
+    from .cache import cache_public
+
+    cached = cache_public(view)
+    return [
+        path(route, cached, name=name),
+        path(f"{route}pdf/", cached, {"fmt": "pdf"}, name=f"{name}_pdf"),
+        path(f"{route}<slug:table>.csv", cached, {"fmt": "csv"}, name=f"{name}_csv"),
+        path(f"{route}<slug:table>.json", cached, {"fmt": "json"}, name=f"{name}_json"),
+    ]

@@ -1,0 +1,74 @@
+"""What citizens may see, gathered for the public pages; a fixed number of queries each."""
+
+import importlib
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from councils.models import CivicCentre, Council, Stage
+from councils.selectors import council_populations_on
+
+# Apps add sections to the public council page with ``<app>/public.py``:
+# ``council_sections(council) -> list[dict]`` where each dict has "template" and its context
+# and may carry "tables" (list of reports.opendata.Table) to offer as CSV/JSON.
+SECTION_APPS = ("plans", "subsidies", "staffing")
+
+
+def council_list(*, query: str = "", area: str = ""):
+    """Councils matching a name/kana search and an area, with centres and population."""
+    councils = Council.objects.prefetch_related(
+        Prefetch("civic_centres", queryset=CivicCentre.objects.order_by("kana", "name"))
+    ).order_by("kana", "name")
+    if query:
+        councils = councils.filter(Q(name__icontains=query) | Q(kana__icontains=query))
+    if area:
+        councils = councils.filter(area=area)
+    councils = list(councils)
+    populations = council_populations_on([c.pk for c in councils], timezone.localdate())
+    for council in councils:
+        council.population_today = populations.get(council.pk, 0)
+    return councils
+
+
+def council_areas() -> list[str]:
+    return list(
+        Council.objects.exclude(area="").order_by("area").values_list("area", flat=True).distinct()
+    )
+
+
+def stage_counts() -> list[tuple[str, int]]:
+    counts = dict.fromkeys(Stage, 0)
+    for stage in Council.objects.values_list("stage", flat=True):
+        counts[stage] += 1
+    return [(Stage(stage).label, n) for stage, n in counts.items()]
+
+
+def council_profile(pk: int) -> Council:
+    """One council with what its public page shows; raises Council.DoesNotExist."""
+    council = Council.objects.prefetch_related(
+        "districts",
+        "members",
+        "stage_changes",
+        Prefetch("civic_centres", queryset=CivicCentre.objects.order_by("kana", "name")),
+    ).get(pk=pk)
+    council.population_today = council_populations_on([council.pk], timezone.localdate())[
+        council.pk
+    ]
+    return council
+
+
+def council_sections(council) -> list[dict]:
+    sections = []
+    for app in SECTION_APPS:
+        try:
+            module = importlib.import_module(f"{app}.public")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.public":
+                raise
+            continue
+        sections.extend(module.council_sections(council))
+    return sections
+
+
+def civic_centres():
+    return list(CivicCentre.objects.select_related("council").order_by("kana", "name"))
