@@ -28,6 +28,10 @@ class Page:
     filename: str = "page"
     json_data: object = None  # a page may give a richer JSON document than its tables
 
+    @property
+    def tables_by_slug(self) -> dict[str, Table]:
+        return {t.slug: t for t in self.tables}
+
     def table(self, slug: str) -> Table:
         for table in self.tables:
             if table.slug == slug:
@@ -46,7 +50,7 @@ class PublicPage(View):
     def get(self, request, fmt=None, table=None, **kwargs):
         page = self.get_page(request, **kwargs)
         page.data_as_of = page.data_as_of or timezone.localdate()
-        context = {**page.context, "page": page, "tables": {t.slug: t for t in page.tables}}
+        context = {**page.context, "page": page, "tables": page.tables_by_slug}
         if fmt is None:
             return render(request, "reports/page.html", context)
         if fmt == "pdf":

@@ -4,6 +4,7 @@ from django.urls import reverse
 from core.models import Municipality
 
 from . import selectors
+from .models import ReportJob
 from .opendata import Table
 from .pages import Page, PublicPage
 
@@ -29,6 +30,10 @@ class HomePage(PublicPage):
                 "population_total": sum(c.population_today for c in councils),
                 "centre_count": len(centres),
                 "designated_count": designated,
+                "city_report": ReportJob.objects.filter(status=ReportJob.Status.DONE)
+                .exclude(file="")
+                .order_by("-finished_at")
+                .first(),
             },
             tables=[table],
             filename="home",
@@ -176,3 +181,19 @@ PUBLIC_FACILITY_COLUMNS = [
     "URL",
     "備考",
 ]
+
+
+def city_report(request, pk=None):
+    """A finished whole-city report: the newest one, or the one named by ``pk``."""
+    from django.http import FileResponse
+
+    jobs = ReportJob.objects.filter(status=ReportJob.Status.DONE).exclude(file="")
+    job = jobs.filter(pk=pk).first() if pk else jobs.order_by("-finished_at").first()
+    if job is None:
+        raise Http404("一括PDFはまだ作成されていません。")
+    return FileResponse(
+        job.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{job.title}.pdf",
+        as_attachment=False,
+    )

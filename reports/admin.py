@@ -1,0 +1,79 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .models import ReportJob
+from .tasks import request_city_report
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "status",
+        "progress",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "download",
+    )
+    list_filter = ("status",)
+    list_select_related = ("requested_by",)
+    readonly_fields = (
+        "title",
+        "status",
+        "progress",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "download",
+        "error",
+    )
+    fields = readonly_fields
+    show_full_result_count = False
+    change_list_template = "admin/reports/reportjob/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="進捗")
+    def progress(self, obj):
+        return format_html(
+            '<progress max="100" value="{}" aria-label="進捗">{}%</progress> {}%（{} / {}）',
+            obj.percent,
+            obj.percent,
+            obj.percent,
+            obj.progress_done,
+            obj.progress_total,
+        )
+
+    @admin.display(description="ダウンロード")
+    def download(self, obj):
+        if obj.status == ReportJob.Status.DONE and obj.file:
+            return format_html('<a href="{}">PDF</a>', reverse("public:city_report", args=[obj.pk]))
+        return "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "request/",
+                self.admin_site.admin_view(self.request_view),
+                name="reports_reportjob_request",
+            ),
+        ] + super().get_urls()
+
+    def request_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:reports_reportjob_changelist")
+        if not request.user.has_perm("reports.view_reportjob"):
+            raise PermissionDenied
+        job = request_city_report(actor=request.user)
+        messages.info(
+            request, f"「{job.title}」の作成を受け付けました（{job.get_status_display()}）。"
+        )
+        return redirect("admin:reports_reportjob_changelist")

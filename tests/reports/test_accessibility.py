@@ -1,0 +1,63 @@
+"""axe-core over every public page in headless Chromium: no serious or critical violation."""
+
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CivicCentreFactory, CouncilFactory, MemberFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed"),
+]
+
+
+def public_paths(council):
+    # Other apps add their public pages here as they arrive (see reports/urls.py).
+    return [
+        reverse("public:home"),
+        reverse("public:council_list"),
+        reverse("public:council", args=[council.pk]),
+        reverse("public:civic_centres"),
+        "/councils/999999/",
+    ]
+
+
+def test_public_pages_have_no_serious_axe_violations(live_server, monkeypatch):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    council = CouncilFactory(name="山﨑地域協働体", area="一関地域")
+    CivicCentreFactory(council=council)
+    MemberFactory(council=council)
+    paths = public_paths(council)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    failures = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        for width in (375, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for path in paths:
+                page.goto(live_server.url + path)
+                assert page.locator("h1").count() == 1, path
+                assert page.get_attribute("html", "lang") == "ja"
+                results = Axe().run(page)
+                for violation in results.response["violations"]:
+                    if violation["impact"] in ("serious", "critical"):
+                        failures.append((width, path, violation["id"], violation["help"]))
+            page.close()
+        browser.close()
+    assert failures == []
