@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("DEBUG", "true")  # plain static storage, no manifest needed
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 
 

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 
@@ -41,6 +42,8 @@ class HomePage(PublicPage):
 
 
 class CouncilListPage(PublicPage):
+    per_page = 100
+
     def get_page(self, request, **kwargs):
         query = request.GET.get("q", "")[:50].strip()
         areas = selectors.council_areas()
@@ -65,10 +68,18 @@ class CouncilListPage(PublicPage):
                 for c in councils
             ],
         )
+        paginator = Paginator(councils, self.per_page)
+        shown = paginator.get_page(request.GET.get("page"))
         return Page(
             title="地域協働体の一覧",
             body_template="reports/council_list_body.html",
-            context={"councils": councils, "areas": areas, "query": query, "area": area},
+            context={
+                "councils": councils,
+                "shown": shown,
+                "areas": areas,
+                "query": query,
+                "area": area,
+            },
             tables=[table],
             filename="councils",
         )

@@ -1,0 +1,110 @@
+"""Public pages with 2,000 councils: time and queries of the list and council pages, and a
+PDF through our renderer (cold and cached) against WeasyPrint rendering the same HTML."""
+
+import statistics
+import tempfile
+import time
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+COUNCILS = 2000
+
+
+def _seed():
+    from councils.models import CivicCentre, Council, CouncilStageChange, District, PopulationRecord
+
+    districts = District.objects.bulk_create(
+        District(code=f"B{i:05d}", name=f"ベンチ{i}地区") for i in range(COUNCILS)
+    )
+    PopulationRecord.objects.bulk_create(
+        PopulationRecord(district=d, as_of=date(2026, 3, 31), population=1000 + i)
+        for i, d in enumerate(districts)
+    )
+    councils = Council.objects.bulk_create(
+        Council(
+            name=f"ベンチ{i}地域協働体",
+            kana=f"べんち{i}",
+            area=f"第{i % 8}地域",
+            stage="plan_adopted",
+            stage_since=date(2016, 4, 1),
+        )
+        for i in range(COUNCILS)
+    )
+    Council.districts.through.objects.bulk_create(
+        Council.districts.through(council_id=c.pk, district_id=d.pk)
+        for c, d in zip(councils, districts, strict=True)
+    )
+    CouncilStageChange.objects.bulk_create(
+        CouncilStageChange(council=c, stage="plan_adopted", changed_on=date(2016, 4, 1))
+        for c in councils
+    )
+    CivicCentre.objects.bulk_create(
+        CivicCentre(name=f"ベンチ{i}市民センター", address="一関市", council=c)
+        for i, c in enumerate(councils)
+    )
+    return councils
+
+
+def _measure(client, url, runs=5):
+    times, queries = [], 0
+    for _ in range(runs):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, url
+        queries = len(captured)
+    return statistics.median(times), queries
+
+
+def run():
+    settings.PDF_CACHE_DIR = tempfile.mkdtemp()
+    councils = _seed()
+    client = Client()
+    for label, url in (
+        ("council list (2,000 rows)", "/councils/"),
+        ("council page", f"/councils/{councils[1000].pk}/"),
+    ):
+        seconds, queries = _measure(client, url)
+        print(f"{label:32} {seconds * 1000:8.1f} ms  {queries} queries")
+
+    from weasyprint import HTML
+
+    from reports import pdf
+
+    url = f"/councils/{councils[1000].pk}/pdf/"
+    cache.clear()
+    start = time.perf_counter()
+    client.get(url)
+    cold = time.perf_counter() - start
+    cache.clear()
+    start = time.perf_counter()
+    client.get(url)
+    warm = time.perf_counter() - start
+    captured = {}
+    original = pdf._render
+
+    def capture(html, base_url):
+        captured["html"] = html
+        return original(html, base_url)
+
+    pdf._render = capture
+    settings.PDF_CACHE_DIR = tempfile.mkdtemp()
+    cache.clear()
+    client.get(url)
+    pdf._render = original
+    start = time.perf_counter()
+    HTML(string=captured["html"], base_url=str(settings.BASE_DIR)).write_pdf()
+    direct = time.perf_counter() - start
+    print(f"{'PDF, first render':32} {cold * 1000:8.1f} ms")
+    print(f"{'PDF, cached':32} {warm * 1000:8.1f} ms  ({cold / warm:.0f}x faster)")
+    print(
+        f"{'WeasyPrint on the HTML page':32} {direct * 1000:8.1f} ms  "
+        f"(ours/direct = {cold / direct:.2f}; ours adds font faces and PDF/UA tags)"
+    )
