@@ -53,7 +53,9 @@ def grant_record(
         "description": row.description or row.title,
         "currency": "JPY",
         "amountAwarded": row.amount_awarded,
-        "awardDate": row.award_date.isoformat(),
+        # A full date-time: the schema's oneOf (plain date | date-time) cannot tell a plain
+        # date from a date-time unless formats are asserted, so plain dates fail it.
+        "awardDate": f"{row.award_date.isoformat()}T00:00:00+09:00",
         "recipientOrganization": [
             {"id": f"{prefix}-council-{row.recipient_key}", "name": row.recipient_name}
         ],
@@ -64,7 +66,10 @@ def grant_record(
         record["amountDisbursed"] = row.amount_disbursed
     if row.fiscal_year is not None:
         record["plannedDates"] = [
-            {"startDate": f"{row.fiscal_year}-04-01", "endDate": f"{row.fiscal_year + 1}-03-31"}
+            {
+                "startDate": f"{row.fiscal_year}-04-01T00:00:00+09:00",
+                "endDate": f"{row.fiscal_year + 1}-03-31T23:59:59+09:00",
+            }
         ]
     return record
 

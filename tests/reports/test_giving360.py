@@ -4,19 +4,19 @@ from reports.giving360 import GrantRow, grant_record, package, validation_errors
 
 
 def row(**overrides):
-    values = dict(
-        reference="2026-0001",
-        title="地域協働体活動費補助金（ひと・まち応援金）",
-        description="山目地域協働体 令和8年度 地域づくり事業",
-        amount_awarded=850_000,
-        award_date=date(2026, 5, 20),
-        recipient_key="3",
-        recipient_name="山目地域協働体",
-        programme_code="jigyo8",
-        programme_title="地域協働体活動費補助金",
-        amount_disbursed=850_000,
-        fiscal_year=2026,
-    )
+    values = {
+        "reference": "2026-0001",
+        "title": "地域協働体活動費補助金（ひと・まち応援金）",
+        "description": "山目地域協働体 令和8年度 地域づくり事業",
+        "amount_awarded": 850_000,
+        "award_date": date(2026, 5, 20),
+        "recipient_key": "3",
+        "recipient_name": "山目地域協働体",
+        "programme_code": "jigyo8",
+        "programme_title": "地域協働体活動費補助金",
+        "amount_disbursed": 850_000,
+        "fiscal_year": 2026,
+    }
     values.update(overrides)
     return GrantRow(**values)
 
