@@ -15,7 +15,7 @@ from core.calendar import fiscal_year, fiscal_year_label
 from councils.models import Stage
 
 from . import exports, selectors
-from .engine import stage_label, unit_label
+from .engine import stage_label
 from .models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
 
 
@@ -271,9 +271,8 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
         "formula",
         "caps",
         "stages",
-        "advance_payment_allowed",
     )
-    list_filter = ("programme", "amounts_are_examples", "advance_payment_allowed")
+    list_filter = ("programme",)
     list_select_related = ("programme",)
     search_fields = ("programme__name", "programme__code", "notes")
     fieldsets = (
@@ -343,7 +342,7 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="補助率")
     def rate_display(self, obj):
-        return f"{obj.rate_display}（{unit_label(obj.rounding_unit)}）"
+        return obj.rate_display
 
     @admin.display(description="均等割＋地域割")
     def formula(self, obj):

@@ -41,8 +41,14 @@ How a grant is made, step by step (each step is one line of ``Grant.lines``):
 6. The budget left caps the whole grant last. When a cap in steps 5–6 cuts the grant,
    the project part is reduced before the labour part.
 
+The result is a frozen :class:`Grant`: ``amount`` (whole yen) = ``project_amount`` +
+``labour_amount``; ``eligible`` and ``reasons`` (:class:`Reason` with a stable ``code``:
+stage_not_eligible, max_fiscal_years_reached, lifetime_cap_exhausted,
+yearly_cap_exhausted); ``lines``, the Japanese breakdown ending in 「交付額 …円」.
+
 Every result satisfies: 0 ≤ amount ≤ eligible cost, ≤ each cap left, ≤ budget left, and
 the amount never decreases when a cost increases (tests/subsidies/test_engine_properties).
+``stage`` is a councils.models.Stage value (None: no stage recorded on the day).
 """
 
 from collections.abc import Mapping, Sequence
