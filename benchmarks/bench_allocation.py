@@ -1,0 +1,76 @@
+"""試算 (allocation) for 2,000 councils: selector, CSV, Excel and the whole admin page."""
+
+import statistics
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+COUNCILS = 2000
+REPEAT = 5
+
+
+def _timed(label, func):
+    timings = []
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            result = func()
+            timings.append(time.perf_counter() - start)
+    print(
+        f"{label:<34} median {statistics.median(timings) * 1000:7.1f} ms"
+        f"  (min {min(timings) * 1000:.1f}, max {max(timings) * 1000:.1f})"
+        f"  queries {len(queries.captured_queries)}"
+    )
+    return result
+
+
+def run():
+    from core import roles
+    from core.models import User
+    from councils.models import Stage
+    from subsidies.exports import allocation_csv, allocation_xlsx
+    from subsidies.models import Budget
+    from subsidies.selectors import allocation_for
+    from tests.subsidies.factories import RuleFactory, make_councils
+
+    start = time.perf_counter()
+    make_councils(COUNCILS, population=1500)
+    rule = RuleFactory(
+        flat_amount=300_000,
+        per_capita_unit=100,
+        labour_eligible=True,
+        eligible_stages=[Stage.PLAN_ADOPTED],
+        categories=["juyohi", "jinkenhi"],
+    )
+    programme = rule.programme
+    Budget.objects.create(programme=programme, fiscal_year=2026, amount=800_000_000)
+    print(f"setup: {COUNCILS} councils in {time.perf_counter() - start:.1f} s")
+
+    allocation = _timed(
+        "allocation_for (selector + engine)", lambda: allocation_for(programme, 2026)
+    )
+    print(
+        f"  rows {len(allocation.rows)}, total {allocation.total:,}円, remainder {allocation.remainder:,}円"
+    )
+    csv_bytes = _timed("CSV export", lambda: allocation_csv(allocation_for(programme, 2026)))
+    xlsx_bytes = _timed("Excel export", lambda: allocation_xlsx(allocation_for(programme, 2026)))
+    print(f"  CSV {len(csv_bytes) / 1024:.0f} KB, Excel {len(xlsx_bytes) / 1024:.0f} KB")
+
+    groups = roles.ensure_staff_groups()
+    user = User.objects.create(username="bench-admin", is_staff=True)
+    user.groups.add(groups[roles.ADMINISTRATOR])
+    client = Client()
+    client.force_login(user)
+    url = reverse("admin:subsidies_subsidyprogramme_allocation", args=[programme.pk])
+    # Pages need static URLs without a collectstatic manifest in this throwaway setup.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        _timed("admin page (HTML, 2,000 rows)", lambda: client.get(url + "?fiscal_year=2026"))
+        _timed("admin page CSV download", lambda: client.get(url + "?fiscal_year=2026&format=csv"))

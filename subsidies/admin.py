@@ -1,0 +1,387 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.calendar import fiscal_year, fiscal_year_label
+from councils.models import Stage
+
+from . import exports, selectors
+from .engine import stage_label
+from .models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
+
+
+@admin.register(ExpenseCategory)
+class ExpenseCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "examples", "is_labour", "sort_order")
+    list_filter = ("is_labour",)
+    search_fields = ("name", "code", "examples")
+
+
+def _yen_or_dash(amount):
+    return "—" if amount is None else f"{amount:,}円"
+
+
+def rule_summary(rule: ProgrammeRule) -> str:
+    """One line a clerk can read: 補助率 2/3・年度上限 100,000円 …"""
+    example = "（例示）" if rule.amounts_are_examples else ""
+    parts = [f"補助率 {rule.rate_display}"]
+    if rule.has_formula:
+        parts.append(
+            f"均等割 {_yen_or_dash(rule.flat_amount)}{example}＋地域割 1人"
+            f"{_yen_or_dash(rule.per_capita_unit)}{example}"
+        )
+    if rule.yearly_cap is not None:
+        parts.append(f"年度上限 {rule.yearly_cap:,}円")
+    if rule.lifetime_cap is not None:
+        parts.append(f"通算上限 {rule.lifetime_cap:,}円")
+    if rule.max_fiscal_years:
+        parts.append(f"{rule.max_fiscal_years}箇年度まで")
+    if rule.labour_eligible:
+        parts.append(
+            "人件費 実費"
+            + (f"（上限 {rule.labour_cap:,}円）" if rule.labour_cap is not None else "")
+        )
+    return "・".join(parts)
+
+
+class BudgetInline(admin.TabularInline):
+    model = Budget
+    extra = 1
+    fields = ("fiscal_year", "amount", "notes")
+    ordering = ("-fiscal_year",)
+
+
+class RuleVersionInline(admin.TabularInline):
+    model = ProgrammeRule
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("valid_from", "summary", "stages", "advance_payment_allowed")
+    readonly_fields = fields
+    verbose_name_plural = "補助規則の版（追加は上の「規則の新しい版を追加」から）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="適用開始")
+    def valid_from(self, obj):
+        return f"{fiscal_year_label(obj.valid_from_fiscal_year)}から"
+
+    @admin.display(description="内容")
+    def summary(self, obj):
+        return rule_summary(obj)
+
+    @admin.display(description="対象とする段階")
+    def stages(self, obj):
+        return "、".join(stage_label(s) for s in obj.eligible_stages)
+
+
+@admin.register(SubsidyProgramme)
+class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "plan_item", "current_rule", "current_budget", "allocation")
+    search_fields = ("name", "code", "plan_item")
+    inlines = [BudgetInline, RuleVersionInline]
+    fields = ("code", "name", "plan_item", "description", "notes", "sort_order")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("rules", "budgets")
+
+    @admin.display(description="現在の規則")
+    def current_rule(self, obj):
+        year = fiscal_year(timezone.localdate())
+        rules = [r for r in obj.rules.all() if r.valid_from_fiscal_year <= year]
+        if not rules:
+            return "—"
+        rule = max(rules, key=lambda r: r.valid_from_fiscal_year)
+        return f"{fiscal_year_label(rule.valid_from_fiscal_year)}から: {rule_summary(rule)}"
+
+    @admin.display(description="今年度の予算額")
+    def current_budget(self, obj):
+        year = fiscal_year(timezone.localdate())
+        amounts = [b.amount for b in obj.budgets.all() if b.fiscal_year == year]
+        return _yen_or_dash(amounts[0] if amounts else None)
+
+    @admin.display(description="配分試算")
+    def allocation(self, obj):
+        url = reverse("admin:subsidies_subsidyprogramme_allocation", args=[obj.pk])
+        return format_html('<a href="{}">試算する</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/allocation/",
+                self.admin_site.admin_view(self.allocation_view),
+                name="subsidies_subsidyprogramme_allocation",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["allocation_url"] = reverse(
+            "admin:subsidies_subsidyprogramme_allocation", args=[object_id]
+        )
+        if request.user.has_perm("subsidies.add_programmerule"):
+            extra_context["add_rule_url"] = (
+                reverse("admin:subsidies_programmerule_add") + f"?programme={object_id}"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def allocation_view(self, request, pk):
+        """試算 for one fiscal year, on screen or as CSV / Excel (?format=csv|xlsx)."""
+        programme = get_object_or_404(SubsidyProgramme, pk=pk)
+        if not self.has_view_permission(request, programme):
+            raise PermissionDenied
+        years = selectors.programme_years(programme)
+        form = AllocationYearForm(request.GET or None, years=years)
+        year = form.cleaned_data["fiscal_year"] if form.is_valid() else None
+        if year is None and not form.is_bound:
+            current = fiscal_year(timezone.localdate())
+            year = current if current in years else (years[0] if years else None)
+            form = AllocationYearForm(initial={"fiscal_year": year}, years=years)
+        allocation = table = error = None
+        if year is not None:
+            try:
+                allocation = selectors.allocation_for(programme, year)
+            except ValidationError as exc:
+                error = exc.messages[0]
+        if allocation is not None:
+            export = request.GET.get("format")
+            filename = f"配分試算_{programme.code}_{year}"
+            if export == "csv":
+                return _download(
+                    exports.allocation_csv(allocation),
+                    "text/csv; charset=utf-8",
+                    f"{filename}.csv",
+                )
+            if export == "xlsx":
+                return _download(
+                    exports.allocation_xlsx(allocation),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"{filename}.xlsx",
+                )
+            table = exports.allocation_table(allocation)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{programme} 配分試算",
+            "opts": self.opts,
+            "original": programme,
+            "programme": programme,
+            "form": form,
+            "allocation": allocation,
+            "table": table,
+            "display_rows": _display_rows(table) if table else [],
+            "display_totals": _display_row(table, table.totals) if table else [],
+            "notes": (
+                exports.allocation_notes(allocation, include_example=False) if allocation else []
+            ),
+            "error": error,
+            "fiscal_year": year,
+            "years": years,
+        }
+        return TemplateResponse(
+            request, "admin/subsidies/subsidyprogramme/allocation.html", context
+        )
+
+
+class AllocationYearForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+
+
+def _display_row(table, values):
+    cells = []
+    for column, value in zip(table.columns, values, strict=True):
+        if value is None:
+            text = "上限なし" if column.header.startswith("試算額") else ""
+        elif (
+            column.kind == "yen"
+            and isinstance(value, int)
+            or column.kind == "people"
+            and isinstance(value, int)
+        ):
+            text = f"{value:,}"
+        else:
+            text = str(value)
+        cells.append((text, column.kind != "text"))
+    return cells
+
+
+def _display_rows(table):
+    return [_display_row(table, row) for row in table.rows]
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class ProgrammeRuleForm(forms.ModelForm):
+    eligible_stages = forms.MultipleChoiceField(
+        label="対象とする段階",
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="例: 地域づくり計画を策定するまでの支援なら「設立準備・合意形成」と「設立」。",
+    )
+
+    class Meta:
+        model = ProgrammeRule
+        fields = "__all__"
+        widgets = {"eligible_categories": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned = super().clean()
+        categories = cleaned.get("eligible_categories")
+        if (
+            cleaned.get("labour_eligible")
+            and categories is not None
+            and not any(c.is_labour for c in categories)
+        ):
+            self.add_error(
+                "eligible_categories",
+                ValidationError(
+                    "事務局人件費を補助する場合は、人件費の経費区分を1つ以上選んでください。",
+                    code="labour_category_missing",
+                ),
+            )
+        return cleaned
+
+
+@admin.register(ProgrammeRule)
+class ProgrammeRuleAdmin(SimpleHistoryAdmin):
+    form = ProgrammeRuleForm
+    save_as = True
+    list_display = (
+        "programme",
+        "period",
+        "rate_display",
+        "formula",
+        "caps",
+        "stages",
+    )
+    list_filter = ("programme",)
+    list_select_related = ("programme",)
+    search_fields = ("programme__name", "programme__code", "notes")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("programme", "valid_from_fiscal_year", "notes"),
+                "description": "規則を改めるときは、この版を書き換えずに「新規保存」で新しい年度の版を"
+                "作成してください。過去の年度は当時の版で計算されます。",
+            },
+        ),
+        (
+            "補助率・上限",
+            {
+                "fields": (
+                    ("rate_numerator", "rate_denominator"),
+                    "rounding_unit",
+                    "yearly_cap",
+                    "lifetime_cap",
+                    "max_fiscal_years",
+                )
+            },
+        ),
+        (
+            "均等割＋地域割（事業費の限度額）",
+            {
+                "fields": (
+                    "flat_amount",
+                    "per_capita_unit",
+                    "population_reference_date",
+                    "amounts_are_examples",
+                    "example_note",
+                )
+            },
+        ),
+        ("事務局人件費", {"fields": ("labour_eligible", "labour_cap")}),
+        (
+            "対象・手続",
+            {
+                "fields": (
+                    "eligible_stages",
+                    "eligible_categories",
+                    "advance_payment_allowed",
+                    "max_applications_per_theme",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        later = ProgrammeRule.objects.filter(
+            programme=OuterRef("programme"),
+            valid_from_fiscal_year__gt=OuterRef("valid_from_fiscal_year"),
+        ).order_by("valid_from_fiscal_year")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_next_from=Subquery(later.values("valid_from_fiscal_year")[:1]))
+        )
+
+    @admin.display(description="適用期間", ordering="valid_from_fiscal_year")
+    def period(self, obj):
+        start = fiscal_year_label(obj.valid_from_fiscal_year)
+        next_from = getattr(obj, "_next_from", None)
+        end = fiscal_year_label(next_from - 1) if next_from else "現在"
+        return f"{start}〜{end}"
+
+    @admin.display(description="補助率")
+    def rate_display(self, obj):
+        return obj.rate_display
+
+    @admin.display(description="均等割＋地域割")
+    def formula(self, obj):
+        if not obj.has_formula:
+            return "—"
+        example = "（例示）" if obj.amounts_are_examples else ""
+        return f"{_yen_or_dash(obj.flat_amount)}＋1人{_yen_or_dash(obj.per_capita_unit)}{example}"
+
+    @admin.display(description="上限")
+    def caps(self, obj):
+        parts = []
+        if obj.yearly_cap is not None:
+            parts.append(f"年度 {obj.yearly_cap:,}円")
+        if obj.lifetime_cap is not None:
+            parts.append(f"通算 {obj.lifetime_cap:,}円")
+        if obj.max_fiscal_years:
+            parts.append(f"{obj.max_fiscal_years}箇年度まで")
+        if obj.labour_eligible:
+            parts.append(
+                "人件費 " + ("実費" if obj.labour_cap is None else f"{obj.labour_cap:,}円まで")
+            )
+        return "・".join(parts) or "—"
+
+    @admin.display(description="対象とする段階")
+    def stages(self, obj):
+        return "、".join(stage_label(s) for s in obj.eligible_stages)
+
+
+@admin.register(Budget)
+class BudgetAdmin(SimpleHistoryAdmin):
+    list_display = ("programme", "year_label", "amount_display", "notes")
+    list_filter = ("programme", "fiscal_year")
+    list_select_related = ("programme",)
+    search_fields = ("programme__name", "notes")
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def year_label(self, obj):
+        return fiscal_year_label(obj.fiscal_year)
+
+    @admin.display(description="予算額", ordering="amount")
+    def amount_display(self, obj):
+        return f"{obj.amount:,}円"

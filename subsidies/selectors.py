@@ -1,0 +1,245 @@
+"""Queries that feed the engine: rules for a year, budgets, councils' stages and populations."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Exists, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
+from councils.models import Council, CouncilStageChange
+from councils.selectors import council_populations_on
+
+from . import engine
+from .models import Budget, ProgrammeRule, SubsidyProgramme
+
+
+def rule_for(programme: SubsidyProgramme, fiscal_year: int) -> ProgrammeRule:
+    """The rule version in force in ``fiscal_year`` (two queries, categories prefetched).
+
+    Raises ValidationError (code ``no_rule_for_year``, field ``fiscal_year``) when the
+    programme has no version starting on or before that year.
+    """
+    rule = (
+        ProgrammeRule.objects.filter(programme=programme, valid_from_fiscal_year__lte=fiscal_year)
+        .select_related("programme")
+        .prefetch_related("eligible_categories")
+        .order_by("-valid_from_fiscal_year")
+        .first()
+    )
+    if rule is None:
+        raise ValidationError(
+            {
+                "fiscal_year": ValidationError(
+                    "%(programme)s には%(year)sに適用される規則がありません。",
+                    code="no_rule_for_year",
+                    params={"programme": programme, "year": fiscal_year_label(fiscal_year)},
+                )
+            }
+        )
+    return rule
+
+
+def budget_for(programme: SubsidyProgramme, fiscal_year: int) -> int | None:
+    """The programme's budget for the year in yen, or None when none is registered."""
+    return (
+        Budget.objects.filter(programme=programme, fiscal_year=fiscal_year)
+        .values_list("amount", flat=True)
+        .first()
+    )
+
+
+def stage_date_for(fiscal_year: int, today: date | None = None) -> date:
+    """The day whose stage decides eligibility: today, kept inside the fiscal year.
+
+    A 試算 made before the year starts uses its first day, one made after it ended uses
+    its last day, so past years show the councils that were eligible then.
+    """
+    today = today or timezone.localdate()
+    return min(max(today, fiscal_year_start(fiscal_year)), fiscal_year_end(fiscal_year))
+
+
+def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
+    """Councils annotated with ``stage_then``: their stage on ``day``, in one query.
+
+    From the stage history; a council with no history at all counts at its current
+    stage, one whose history starts after ``day`` has no stage (None) that day.
+    """
+    changes = CouncilStageChange.objects.filter(council=OuterRef("pk"))
+    on_day = changes.filter(changed_on__lte=day).order_by("-changed_on", "-pk").values("stage")[:1]
+    queryset = Council.objects.annotate(
+        stage_then=Coalesce(
+            Subquery(on_day),
+            Case(When(~Exists(changes), then="stage"), default=None),
+        )
+    )
+    if council_ids is not None:
+        queryset = queryset.filter(pk__in=list(council_ids))
+    return queryset.order_by("kana", "name", "pk")
+
+
+def grant_for(
+    *,
+    council: Council,
+    programme: SubsidyProgramme,
+    fiscal_year: int,
+    expenses: Sequence[engine.ExpenseLine],
+    previous_grants: Sequence[tuple[int, int]] = (),
+    budget_left: int | None = None,
+    stage_on: date | None = None,
+) -> engine.Grant:
+    """The grant for one council from the database's rule, stage and population.
+
+    ``budget_left`` defaults to the whole budget registered for the year (no limit when
+    none is); callers that know what was already decided pass what is left.
+    ``stage_on`` defaults to :func:`stage_date_for` the year. A fixed number of queries.
+    Raises ValidationError from :func:`rule_for` and :func:`engine.calculate`.
+    """
+    rule = rule_for(programme, fiscal_year)
+    day = stage_on or stage_date_for(fiscal_year)
+    stage = councils_with_stage_on(day, [council.pk]).values_list("stage_then", flat=True).first()
+    population = None
+    population_as_of = None
+    if rule.has_formula:
+        population_as_of = rule.population_date(fiscal_year)
+        population = council_populations_on([council.pk], population_as_of)[council.pk]
+    if budget_left is None:
+        budget_left = budget_for(programme, fiscal_year)
+    return engine.calculate(
+        rule.terms(),
+        stage=stage,
+        fiscal_year=fiscal_year,
+        expenses=expenses,
+        population=population,
+        population_as_of=population_as_of,
+        previous_grants=previous_grants,
+        budget_left=budget_left,
+    )
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    council_id: int
+    council_name: str
+    stage: str | None
+    population: int | None
+    ceiling: engine.Ceiling
+
+    @property
+    def stage_label(self) -> str:
+        return engine.stage_label(self.stage)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """試算: every council's ceiling for one programme and fiscal year, against the budget."""
+
+    programme: SubsidyProgramme
+    fiscal_year: int
+    rule: ProgrammeRule
+    budget: int | None
+    stage_date: date
+    population_date: date | None
+    rows: tuple[AllocationRow, ...]
+    excluded: tuple[AllocationRow, ...]
+
+    @property
+    def total(self) -> int:
+        """Sum of the ceilings; councils with no ceiling (上限なし) count as 0."""
+        return sum(row.ceiling.amount or 0 for row in self.rows)
+
+    @property
+    def total_flat(self) -> int:
+        return sum(row.ceiling.flat_amount or 0 for row in self.rows)
+
+    @property
+    def total_regional(self) -> int:
+        return sum(row.ceiling.regional_amount or 0 for row in self.rows)
+
+    @property
+    def total_population(self) -> int:
+        return sum(row.population or 0 for row in self.rows)
+
+    @property
+    def remainder(self) -> int | None:
+        return None if self.budget is None else self.budget - self.total
+
+    @property
+    def over_budget(self) -> bool:
+        return self.remainder is not None and self.remainder < 0
+
+    @property
+    def has_unlimited(self) -> bool:
+        return any(row.ceiling.amount is None for row in self.rows)
+
+    @property
+    def labour_at_cost(self) -> bool:
+        return self.rule.labour_eligible and self.rule.labour_cap is None
+
+
+def allocation_for(
+    programme: SubsidyProgramme,
+    fiscal_year: int,
+    *,
+    previous_grants: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    stage_on: date | None = None,
+) -> Allocation:
+    """Every council's ceiling for the year, eligible ones first: five queries in all.
+
+    ``previous_grants`` maps council ids to their ``(fiscal_year, amount)`` grants from
+    this programme (none known yet when omitted). Raises ValidationError from
+    :func:`rule_for`.
+    """
+    rule = rule_for(programme, fiscal_year)
+    terms = rule.terms()
+    budget = budget_for(programme, fiscal_year)
+    day = stage_on or stage_date_for(fiscal_year)
+    # Plain tuples: building 2,000 model instances took a third of the time.
+    councils = list(councils_with_stage_on(day).values_list("pk", "name", "stage_then"))
+    population_date = rule.population_date(fiscal_year) if rule.has_formula else None
+    populations = (
+        council_populations_on([pk for pk, _name, _stage in councils], population_date)
+        if population_date
+        else {}
+    )
+    previous_grants = previous_grants or {}
+    rows, excluded = [], []
+    for pk, name, stage in councils:
+        population = populations.get(pk) if population_date else None
+        ceiling = engine.council_ceiling(
+            terms,
+            stage=stage,
+            fiscal_year=fiscal_year,
+            population=population,
+            previous_grants=previous_grants.get(pk, ()),
+        )
+        row = AllocationRow(pk, name, stage, population, ceiling)
+        (rows if ceiling.eligible else excluded).append(row)
+    return Allocation(
+        programme=programme,
+        fiscal_year=fiscal_year,
+        rule=rule,
+        budget=budget,
+        stage_date=day,
+        population_date=population_date,
+        rows=tuple(rows),
+        excluded=tuple(excluded),
+    )
+
+
+def programme_years(programme: SubsidyProgramme) -> list[int]:
+    """Fiscal years worth offering in a 試算 year picker: from the first rule to next year."""
+    first = (
+        ProgrammeRule.objects.filter(programme=programme)
+        .order_by("valid_from_fiscal_year")
+        .values_list("valid_from_fiscal_year", flat=True)
+        .first()
+    )
+    budgets = Budget.objects.filter(programme=programme).values_list("fiscal_year", flat=True)
+    if first is None:
+        return []
+    last = max([fiscal_year(timezone.localdate()) + 1, *budgets])
+    return list(range(last, first - 1, -1))
