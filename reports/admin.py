@@ -3,9 +3,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from .models import ReportJob
 from .tasks import request_city_report
+
+# django-tasks-db registers its raw result table in English; staff follow the jobs they
+# asked for on ReportJob instead, in Japanese.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(ReportJob)
