@@ -48,16 +48,20 @@ def rollup(
 ) -> RollupTable:
     """The roll-up table of ``plan``: per policy, items by status with shares, and a total.
 
-    With ``period`` an item counts with its entry for exactly that period; without, with
-    its latest entry. Only accepted entries count (``published_only``: accepted and
-    published; ``include_unreviewed``: any entry, for the owner's preview). Items with no
-    counted entry go to the 未入力 column. Four queries.
+    With ``period`` an item counts with its entry for exactly that period. Without, with
+    its latest assessed entry (a mid-year 「-」 does not hide last year's 達成済), or its
+    latest entry when it has never been assessed. Only accepted entries count
+    (``published_only``: accepted and published; ``include_unreviewed``: any entry, for
+    the owner's preview). Items with no counted entry go to the 未入力 column. Four queries.
     """
     policies = list(Policy.objects.filter(plan=plan).values_list("pk", "number", "title"))
     items = list(PlanItem.objects.filter(plan=plan).values_list("pk", "policy_id"))
     statuses = list(
-        ProgressStatus.objects.filter(vocabulary_id=plan.vocabulary_id).values_list("pk", "label")
+        ProgressStatus.objects.filter(vocabulary_id=plan.vocabulary_id).values_list(
+            "pk", "label", "is_assessed"
+        )
     )
+    assessed = {pk for pk, _label, is_assessed in statuses if is_assessed}
     entries = ProgressEntry.objects.filter(item__plan=plan, status__isnull=False)
     if published_only:
         entries = entries.filter(state=ReviewState.ACCEPTED, published_at__isnull=False)
@@ -69,7 +73,7 @@ def rollup(
     for item_id, year, half, status_id in entries.values_list(
         "item_id", "fiscal_year", "half", "status_id"
     ):
-        key = _period_sort_key(year, half)
+        key = (status_id in assessed, *_period_sort_key(year, half))
         if item_id not in latest or key > latest[item_id][0]:
             latest[item_id] = (key, status_id)
 
@@ -81,7 +85,7 @@ def rollup(
     ]
     if by_policy.get(None):
         groups.append((NO_POLICY_LABEL, by_policy[None]))
-    return rollup_counts(groups, statuses)
+    return rollup_counts(groups, [(pk, label) for pk, label, _assessed in statuses])
 
 
 def plan_with_content(queryset: QuerySet | None = None) -> QuerySet:
@@ -124,22 +128,34 @@ def plan_sections(plan: Plan) -> list[PolicySection]:
 
 
 @dataclass(frozen=True)
+class IndicatorCell:
+    fiscal_year: int
+    actual: str | None
+    target: str | None
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     indicator: Indicator
-    years: list[int]
-    targets: dict[int, object]
-    actuals: dict[int, object]
+    baseline: str
+    cells: list[IndicatorCell]
 
 
 def indicator_table(plan: Plan) -> list[IndicatorRow]:
-    """Each indicator with its targets and actuals by year, from the prefetched content."""
+    """Each indicator with its actuals and targets by year, formatted, from the prefetch."""
     rows = []
     for indicator in plan.indicators.all():
         targets, actuals = {}, {}
         for value in indicator.values.all():
-            (targets if value.kind == ValueKind.TARGET else actuals)[value.fiscal_year] = value
-        years = sorted(set(targets) | set(actuals))
-        rows.append(IndicatorRow(indicator, years, targets, actuals))
+            book = targets if value.kind == ValueKind.TARGET else actuals
+            book[value.fiscal_year] = indicator.format_value(value.value)
+        cells = [
+            IndicatorCell(year, actuals.get(year), targets.get(year))
+            for year in sorted(set(targets) | set(actuals))
+        ]
+        rows.append(
+            IndicatorRow(indicator, indicator.format_value(indicator.baseline_value), cells)
+        )
     return rows
 
 

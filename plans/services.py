@@ -264,8 +264,11 @@ def check_entry_editable(*, entry: ProgressEntry, actor) -> None:
     """Refuse edits to a submitted or accepted entry, or by someone who does not own it.
 
     Raises TransitionRefused: ``entry_locked`` (accepted: staff must reopen it first),
-    ``entry_under_review`` (submitted), ``actor_not_allowed``.
+    ``entry_under_review`` (submitted), ``actor_not_allowed``, ``plan_not_in_force`` (a
+    new entry for an item of a plan version that is not published).
     """
+    if entry.pk is None and not entry.item.plan.is_public:
+        _refuse("公開された計画の事業にだけ進捗を記録できます。", "plan_not_in_force")
     if entry.state == ReviewState.ACCEPTED:
         _refuse(
             "%(period)sの進捗は承認済みのため変更できません。変更が必要な場合は市に再開を依頼してください。",
@@ -300,8 +303,6 @@ def progress_save(
             item=item, fiscal_year=period.fiscal_year, half=period.half
         ).first()
     if entry is None:
-        if not item.plan.is_public:
-            _refuse("公開された計画の事業にだけ進捗を記録できます。", "plan_not_in_force")
         entry = ProgressEntry(
             item=item, fiscal_year=period.fiscal_year, half=period.half, created_by=actor
         )
