@@ -42,12 +42,23 @@ class CountWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+# A cell starting with one of these is a formula to Excel (CSV) or openpyxl (xlsx).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class TextWidget(widgets.Widget):
+    """Free text. Exported with a leading apostrophe when it would read as a formula, and
+    imported without it, so the round trip gives back the same text."""
+
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).replace("\r\n", "\n")
+        if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]
+        return text.strip()
 
     def render(self, value, obj=None, **kwargs):
-        return value or ""
+        text = value or ""
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class StatusWidget(widgets.Widget):

@@ -450,12 +450,13 @@ def plan_create_community(*, council, actor, **fields) -> Plan:
         _refuse("この地域協働体の計画を作成する権限がありません。", "actor_not_allowed")
     if Plan.objects.filter(council=council).exists():
         _refuse("この地域協働体には既に計画があります。見直し版を作成してください。", "plan_exists")
-    plan.vocabulary = StatusVocabulary.default()
-    if plan.vocabulary is None:
+    vocabulary = StatusVocabulary.default()
+    if vocabulary is None:
         _refuse(
             "達成状況の区分（既定）が設定されていません。市の担当課に連絡してください。",
             "no_vocabulary",
         )
+    plan.vocabulary = vocabulary
     plan.full_clean()
     plan.save()
     return plan
