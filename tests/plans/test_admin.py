@@ -53,12 +53,12 @@ def _models():
 def test_every_changelist_and_change_page_answers_200(admin_client_staff, content):
     for model in _models():
         info = (model._meta.app_label, model._meta.model_name)
-        response = admin_client_staff.get(reverse("admin:%s_%s_changelist" % info))
+        response = admin_client_staff.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert response.status_code == 200, model
         obj = model._default_manager.first()
         assert obj is not None, model
         response = admin_client_staff.get(
-            reverse("admin:%s_%s_change" % info, args=[obj.pk]), follow=True
+            reverse("admin:{}_{}_change".format(*info), args=[obj.pk]), follow=True
         )
         assert response.status_code == 200, model
 

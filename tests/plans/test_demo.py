@@ -1,5 +1,7 @@
 """load_demo loads the seed content, gives Yamaguchi's published figures, and is idempotent."""
 
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -19,12 +21,12 @@ def _counts():
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_demo_is_idempotent(demo):
     before = _counts()
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert _counts() == before
 
 
