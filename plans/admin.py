@@ -13,6 +13,8 @@ from import_export.forms import ExportForm
 from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.calendar import fiscal_year_label
+
 from . import selectors, services
 from .forms import plan_workflow_form, progress_workflow_form
 from .models import (
@@ -416,6 +418,24 @@ class PublishedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FiscalYearFilter(admin.SimpleListFilter):
+    title = "年度"
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            ProgressEntry.objects.order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(str(year), fiscal_year_label(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fiscal_year=self.value())
+        return queryset
+
+
 class ProgressTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgressTransition
     extra = 0
@@ -482,16 +502,8 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     to_encoding = "utf-8-sig"
     export_form_class = ExportForm  # every column, always: the export is the import template
     tmp_storage_class = MediaStorage  # shared by every web server, unlike temp files
-    list_display = (
-        "item_label",
-        "plan",
-        "period_label",
-        "status",
-        "state",
-        "is_published",
-        "updated_at",
-    )
-    list_filter = ("state", PublishedFilter, "item__plan__kind", "fiscal_year", "item__plan")
+    list_display = ("item_label", "plan", "period_label", "status", "state", "is_published")
+    list_filter = ("state", PublishedFilter, "item__plan__kind", FiscalYearFilter, "item__plan")
     list_select_related = ("item__plan__council", "status")
     search_fields = ("item__number", "item__title", "done", "item__plan__title")
     autocomplete_fields = ("item",)
@@ -546,7 +558,9 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description="計画")
     def plan(self, obj):
-        return obj.item.plan
+        plan = obj.item.plan
+        version = f"第{plan.version}版" if plan.version > 1 else ""
+        return f"{plan.owner_name or plan.title} {version}".strip()
 
     @admin.display(description="期間", ordering="fiscal_year")
     def period_label(self, obj):
@@ -652,9 +666,10 @@ class SubmittedProgressAdmin(admin.ModelAdmin):
     """The review queue: what councils (and staff) have submitted, oldest first."""
 
     list_display = ("item_label", "council", "period_label", "status", "submitted_at", "review")
-    list_filter = ("item__plan__kind", "fiscal_year", "item__plan__council")
+    list_filter = ("item__plan__kind", FiscalYearFilter)
     list_select_related = ("item__plan__council", "status")
     search_fields = ("item__title", "done", "item__plan__council__name")
+    search_help_text = "事業名・実施内容・地域協働体名で検索できます。"
     ordering = ("submitted_at", "pk")
     actions = ["accept_selected"]
     show_full_result_count = False

@@ -209,7 +209,7 @@ def _entry(
             )
         ProgressTransition.objects.bulk_create(
             ProgressTransition(
-                entry=entry, action=a, from_state=f, to_state=t, at=at, comment=c or DEMO_NOTE
+                entry=entry, action=a, from_state=f, to_state=t, at=at, comment=c or ""
             )
             for a, f, t, at, c in steps
         )

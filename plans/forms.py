@@ -3,7 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from core.calendar import CalendarParseError, Period, fiscal_year_label, parse_period
+from core.calendar import CalendarParseError, Period, fiscal_year, fiscal_year_label, parse_period
 
 from .models import (
     ItemSchedule,
@@ -187,6 +187,10 @@ class ProgressEntryForm(forms.ModelForm):
 
 
 class PeriodChoiceForm(forms.Form):
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"] = PeriodField(plan=plan, label="期間")
+        if today is not None and "period" not in self.initial:
+            # The fiscal year now, or the plan's nearest year when it is not running.
+            year = min(max(fiscal_year(today), plan.start_year), plan.end_year)
+            self.initial["period"] = Period(year).code

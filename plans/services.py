@@ -260,12 +260,13 @@ def progress_unpublish(*, entry: ProgressEntry, actor) -> ProgressTransition:
 CONTENT_FIELDS = ("done", "meetings", "participants", "status")
 
 
-def check_entry_editable(*, entry: ProgressEntry, actor) -> None:
+def check_entry_editable(*, entry: ProgressEntry, actor, is_owner: bool | None = None) -> None:
     """Refuse edits to a submitted or accepted entry, or by someone who does not own it.
 
     Raises TransitionRefused: ``entry_locked`` (accepted: staff must reopen it first),
     ``entry_under_review`` (submitted), ``actor_not_allowed``, ``plan_not_in_force`` (a
-    new entry for an item of a plan version that is not published).
+    new entry for an item of a plan version that is not published). ``is_owner`` lets a
+    caller checking many entries of one plan pass the role it already worked out.
     """
     if entry.pk is None and not entry.item.plan.is_public:
         _refuse("公開された計画の事業にだけ進捗を記録できます。", "plan_not_in_force")
@@ -281,7 +282,9 @@ def check_entry_editable(*, entry: ProgressEntry, actor) -> None:
             "entry_under_review",
             period=entry.period.label,
         )
-    if not actor_has_role(plan=entry.item.plan, role=OWNER, actor=actor):
+    if is_owner is None:
+        is_owner = actor_has_role(plan=entry.item.plan, role=OWNER, actor=actor)
+    if not is_owner:
         _refuse("この進捗を編集する権限がありません。", "actor_not_allowed")
 
 

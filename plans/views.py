@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.calendar import CalendarParseError, parse_period
@@ -80,7 +81,7 @@ def index(request):
     if in_force is not None:
         context["period_summary"] = selectors.plan_period_summary(in_force)
         context["rollup"] = selectors.rollup(in_force)
-        context["period_form"] = PeriodChoiceForm(plan=in_force)
+        context["period_form"] = PeriodChoiceForm(plan=in_force, today=timezone.localdate())
     return render(request, "plans/portal/index.html", context)
 
 
