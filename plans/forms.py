@@ -30,9 +30,11 @@ class WorkflowForm(forms.Form):
         help_text="差戻し・再開・所見の記入では必須です。承認時に入力すると所見として記録されます。",
     )
 
-    def __init__(self, *args, actions, labels, **kwargs):
+    def __init__(self, *args, actions, labels, help_text=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(a, labels(a).label) for a in actions]
+        if help_text:
+            self.fields["comment"].help_text = help_text
 
 
 def progress_workflow_form(data=None, *, actions):
@@ -40,7 +42,12 @@ def progress_workflow_form(data=None, *, actions):
 
 
 def plan_workflow_form(data=None, *, actions):
-    return WorkflowForm(data, actions=actions, labels=PlanAction)
+    return WorkflowForm(
+        data,
+        actions=actions,
+        labels=PlanAction,
+        help_text="差戻しでは必須です。公開時に入力するとコメントとして記録されます。",
+    )
 
 
 def fiscal_year_choices(plan: Plan):

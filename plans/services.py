@@ -321,14 +321,19 @@ def progress_save(
 # Plans
 
 
+# A council's plan is submitted by its secretary and published by staff; the city's own
+# plan is drafted and published by staff, so it has no submit step.
 PLAN_TRANSITIONS = {
-    PlanAction.SUBMIT: Move((PlanStatus.DRAFT,), PlanStatus.SUBMITTED, OWNER),
-    PlanAction.RETURN: Move(
-        (PlanStatus.SUBMITTED,), PlanStatus.DRAFT, PUBLISHER, needs_comment=True
-    ),
-    PlanAction.PUBLISH: Move(
-        (PlanStatus.DRAFT, PlanStatus.SUBMITTED), PlanStatus.PUBLISHED, PUBLISHER
-    ),
+    PlanKind.COMMUNITY: {
+        PlanAction.SUBMIT: Move((PlanStatus.DRAFT,), PlanStatus.SUBMITTED, OWNER),
+        PlanAction.RETURN: Move(
+            (PlanStatus.SUBMITTED,), PlanStatus.DRAFT, PUBLISHER, needs_comment=True
+        ),
+        PlanAction.PUBLISH: Move((PlanStatus.SUBMITTED,), PlanStatus.PUBLISHED, PUBLISHER),
+    },
+    PlanKind.CITY: {
+        PlanAction.PUBLISH: Move((PlanStatus.DRAFT,), PlanStatus.PUBLISHED, PUBLISHER),
+    },
 }
 
 
@@ -336,10 +341,8 @@ def plan_allowed_actions(*, plan: Plan, actor) -> list[str]:
     """The plan workflow actions ``actor`` may take now."""
     return [
         action
-        for action, move in PLAN_TRANSITIONS.items()
-        if plan.status in move.sources
-        and not (action == PlanAction.SUBMIT and plan.kind == PlanKind.CITY)
-        and actor_has_role(plan=plan, role=move.role, actor=actor)
+        for action, move in PLAN_TRANSITIONS[plan.kind].items()
+        if plan.status in move.sources and actor_has_role(plan=plan, role=move.role, actor=actor)
     ]
 
 
@@ -350,15 +353,13 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
     Raises TransitionRefused: ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required``, ``plan_empty`` (publishing a plan without items).
     """
-    move = PLAN_TRANSITIONS.get(action)
-    if move is None:
+    if action not in PlanAction.values:
         raise ValueError(f"unknown action {action!r}")
     comment = (comment or "").strip()
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
-        if current.status not in move.sources or (
-            action == PlanAction.SUBMIT and current.kind == PlanKind.CITY
-        ):
+        move = PLAN_TRANSITIONS[current.kind].get(action)
+        if move is None or current.status not in move.sources:
             _refuse(
                 "「%(status)s」の計画には「%(action)s」を行えません。",
                 "transition_not_allowed",

@@ -12,6 +12,7 @@ from plans.models import (
     PlanAction,
     PlanItem,
     PlanStatus,
+    PlanTransition,
     ProgressAction,
     ProgressEntry,
     ProgressTransition,
@@ -366,3 +367,43 @@ def test_every_transition_row_is_written_in_the_same_transaction(community_item,
     entry = EntryFactory(item=community_item)
     services.progress_submit(entry=entry, actor=secretary)
     assert ProgressTransition.objects.filter(entry=entry).count() == 1
+
+
+# (plan kind, action, from status, actor, expected status or refusal code)
+PLAN_TABLE = [
+    ("community", PlanAction.SUBMIT, PlanStatus.DRAFT, "secretary", PlanStatus.SUBMITTED),
+    ("community", PlanAction.SUBMIT, PlanStatus.DRAFT, "other_secretary", "actor_not_allowed"),
+    ("community", PlanAction.SUBMIT, PlanStatus.DRAFT, "editor", "actor_not_allowed"),
+    ("community", PlanAction.SUBMIT, PlanStatus.PUBLISHED, "secretary", "transition_not_allowed"),
+    ("community", PlanAction.PUBLISH, PlanStatus.SUBMITTED, "editor", PlanStatus.PUBLISHED),
+    ("community", PlanAction.PUBLISH, PlanStatus.DRAFT, "editor", "transition_not_allowed"),
+    ("community", PlanAction.PUBLISH, PlanStatus.SUBMITTED, "secretary", "actor_not_allowed"),
+    ("community", PlanAction.PUBLISH, PlanStatus.SUBMITTED, "viewer", "actor_not_allowed"),
+    ("community", PlanAction.RETURN, PlanStatus.SUBMITTED, "editor", PlanStatus.DRAFT),
+    ("community", PlanAction.RETURN, PlanStatus.DRAFT, "editor", "transition_not_allowed"),
+    ("city", PlanAction.PUBLISH, PlanStatus.DRAFT, "editor", PlanStatus.PUBLISHED),
+    ("city", PlanAction.PUBLISH, PlanStatus.PUBLISHED, "editor", "transition_not_allowed"),
+    ("city", PlanAction.SUBMIT, PlanStatus.DRAFT, "editor", "transition_not_allowed"),
+    ("city", PlanAction.PUBLISH, PlanStatus.DRAFT, "secretary", "actor_not_allowed"),
+]
+
+
+@pytest.mark.parametrize(("kind", "action", "status", "who", "expected"), PLAN_TABLE)
+def test_plan_transition_table(council, actors, kind, action, status, who, expected):
+    if kind == "community":
+        plan = PlanFactory(community=True, council=council, status=status)
+    else:
+        plan = PlanFactory(status=status)
+    PlanItemFactory(policy__plan=plan)
+    before = (status, plan.published_at, PlanTransition.objects.count())
+    if expected in PlanStatus.values:
+        services.plan_transition(plan=plan, action=action, actor=actors[who], comment="理由")
+        plan.refresh_from_db()
+        assert plan.status == expected
+        assert plan.transitions.get().actor == actors[who]
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            services.plan_transition(plan=plan, action=action, actor=actors[who], comment="理由")
+        assert refused.value.code == expected
+        plan.refresh_from_db()
+        assert (plan.status, plan.published_at, PlanTransition.objects.count()) == before
