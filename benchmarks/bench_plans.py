@@ -1,0 +1,124 @@
+"""Plans: roll-up and plan page cost by plan size, and a whole-period progress import.
+
+Prints time and query counts for plans of 50, 500 and 2,000 items (the roll-up and the plan
+page must stay at a fixed number of queries), then imports 2,000 progress rows from CSV the
+way the admin does (row by row, so django-simple-history records every change).
+"""
+
+import time
+
+import tablib
+from django.db import connection
+
+from core.calendar import Period
+
+
+def _plan(items: int, suffix: str):
+    from plans.models import Plan, PlanItem, Policy, ProgressEntry, ProgressStatus, StatusVocabulary
+
+    vocabulary, _ = StatusVocabulary.objects.get_or_create(name="ベンチマーク")
+    if not vocabulary.statuses.exists():
+        for order, label in enumerate(["実施済", "継続推進", "一部実施", "検討中"], 1):
+            ProgressStatus.objects.create(
+                vocabulary=vocabulary, code=f"s{order}", label=label, order=order
+            )
+    statuses = list(vocabulary.statuses.all())
+    plan = Plan.objects.create(
+        kind="city",
+        title=f"ベンチマーク計画{suffix}",
+        start_year=2020,
+        end_year=2024,
+        vocabulary=vocabulary,
+        status="published",
+    )
+    policies = Policy.objects.bulk_create(
+        Policy(plan=plan, order=i, number=str(i), title=f"方針{i}") for i in range(5)
+    )
+    made = PlanItem.objects.bulk_create(
+        PlanItem(plan=plan, policy=policies[i % 5], order=i, number=f"項目{i}", title=f"項目{i}")
+        for i in range(items)
+    )
+    ProgressEntry.objects.bulk_create(
+        ProgressEntry(
+            item=item,
+            fiscal_year=year,
+            done="実施した",
+            status=statuses[(i + year) % 4],
+            state="accepted",
+        )
+        for i, item in enumerate(made)
+        for year in (2020, 2021, 2022)
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh bulk-loaded tables: give the planner stats
+    return plan
+
+
+def _timed(label, function):
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        result = function()
+        elapsed = time.perf_counter() - start
+    print(f"  {label}: {elapsed * 1000:8.1f} ms, {count} queries")
+    return result
+
+
+def run() -> None:
+    from plans.models import ProgressEntry
+    from plans.resources import ProgressEntryResource
+    from plans.selectors import indicator_table, plan_sections, plan_with_content, rollup
+
+    for size in (50, 500, 2000):
+        plan = _plan(size, str(size))
+        print(f"plan with {size} items, {size * 3} entries")
+        _timed("rollup (latest)", lambda plan=plan: rollup(plan))
+        _timed("rollup (2021)", lambda plan=plan: rollup(plan, Period(2021)))
+
+        def page(plan=plan):
+            loaded = plan_with_content().get(pk=plan.pk)
+            return plan_sections(loaded), indicator_table(loaded), list(loaded.issues.all())
+
+        _timed("plan page content", page)
+
+    from django.contrib.auth import get_user_model
+
+    from core import roles
+
+    groups = roles.ensure_staff_groups()
+    user = get_user_model().objects.create(username="bench-editor", is_staff=True)
+    user.groups.add(groups[roles.EDITOR])
+    plan = _plan(2000, "import")
+    resource = ProgressEntryResource(user=user)
+    queryset = ProgressEntry.objects.filter(item__plan=plan, fiscal_year=2022)
+    ProgressEntry.objects.filter(pk__in=queryset.values("pk")).update(state="draft")
+    exported = _timed("export 2,000 rows", lambda: resource.export(queryset=queryset))
+    csv = exported.export("csv")
+    rows = tablib.Dataset().load(csv, format="csv")
+    done = rows.headers.index("実施内容")
+    edited = tablib.Dataset(headers=rows.headers)
+    for row in rows:
+        row = list(row)
+        row[done] = row[done] + "（修正）"
+        edited.append(row)
+    result = _timed(
+        "import 2,000 changed rows",
+        lambda: ProgressEntryResource(user=user).import_data(
+            edited, use_transactions=True, rollback_on_validation_errors=True
+        ),
+    )
+    print(f"    totals {dict(result.totals)}; errors {len(result.row_errors())}")
+    again = _timed(
+        "re-import the same file (all unchanged)",
+        lambda: ProgressEntryResource(user=user).import_data(
+            edited, use_transactions=True, rollback_on_validation_errors=True
+        ),
+    )
+    print(f"    totals {dict(again.totals)}")

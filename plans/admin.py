@@ -1,0 +1,735 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from import_export.tmp_storages import MediaStorage
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.calendar import fiscal_year_label
+
+from . import selectors, services
+from .forms import plan_workflow_form, progress_workflow_form
+from .models import (
+    Indicator,
+    IndicatorValue,
+    ItemSchedule,
+    LocalIssue,
+    Plan,
+    PlanItem,
+    PlanKind,
+    PlanTransition,
+    Policy,
+    ProgressAction,
+    ProgressEntry,
+    ProgressStatus,
+    ProgressTransition,
+    ReviewState,
+    RoleAllocation,
+    StatusVocabulary,
+    SubmittedProgress,
+)
+from .resources import ProgressEntryResource
+
+
+class ReadOnlyAdminMixin:
+    """Audit rows are written by the workflows only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Vocabularies -------------------------------------------------------------------------
+
+
+class ProgressStatusInline(admin.TabularInline):
+    model = ProgressStatus
+    extra = 1
+    fields = ("order", "code", "label", "is_assessed")
+
+
+@admin.register(StatusVocabulary)
+class StatusVocabularyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "is_default", "status_labels")
+    search_fields = ("name",)
+    inlines = [ProgressStatusInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("statuses")
+
+    @admin.display(description="達成状況")
+    def status_labels(self, obj):
+        return " / ".join(s.label for s in obj.statuses.all())
+
+
+@admin.register(ProgressStatus)
+class ProgressStatusAdmin(admin.ModelAdmin):
+    list_display = ("label", "vocabulary", "code", "order", "is_assessed")
+    list_filter = ("vocabulary",)
+    list_select_related = ("vocabulary",)
+    search_fields = ("label", "code")
+
+
+# Plans --------------------------------------------------------------------------------
+
+
+class PolicyInline(admin.TabularInline):
+    model = Policy
+    extra = 0
+    fields = ("order", "number", "title", "description")
+    formfield_overrides = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "description":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 50})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    fields = ("order", "number", "title", "policy", "details_link")
+    readonly_fields = ("details_link",)
+    show_change_link = True
+    verbose_name_plural = "事業・推進項目（内容・役割分担・年度別計画は各行の「変更」から）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("policy")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "policy":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Policy.objects.filter(plan_id=object_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="詳細")
+    def details_link(self, obj):
+        if not obj.pk:
+            return "保存後に編集できます"
+        url = reverse("admin:plans_planitem_change", args=[obj.pk])
+        return format_html('<a href="{}">内容・役割分担・年度別計画</a>', url)
+
+
+class LocalIssueInline(admin.TabularInline):
+    model = LocalIssue
+    extra = 0
+    fields = ("order", "title", "description")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("order", "name", "unit", "baseline_year", "baseline_value", "decimal_places")
+    show_change_link = True
+    verbose_name_plural = "数値目標（目標値・実績値は各行の「変更」から）"
+
+
+class PlanTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PlanTransition
+    extra = 0
+    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class PlanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        # A plan's items keep its vocabulary's statuses: switching would orphan them.
+        if (
+            self.instance.pk
+            and "vocabulary" in self.changed_data
+            and ProgressEntry.objects.filter(
+                item__plan=self.instance, status__isnull=False
+            ).exists()
+        ):
+            self.add_error(
+                "vocabulary",
+                ValidationError(
+                    "進捗が記録された計画の達成状況の区分は変更できません。",
+                    code="vocabulary_in_use",
+                ),
+            )
+        return cleaned
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    form = PlanAdminForm
+    list_display = (
+        "title",
+        "version",
+        "kind",
+        "council",
+        "period_label",
+        "status",
+        "published_at",
+        "item_count",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("title", "council__name", "issued_by")
+    list_select_related = ("council",)
+    autocomplete_fields = ("council",)
+    show_full_result_count = False
+    inlines = [
+        PolicyInline,
+        PlanItemInline,
+        LocalIssueInline,
+        IndicatorInline,
+        PlanTransitionInline,
+    ]
+    readonly_fields = ("status", "published_at", "revision_of", "version", "rollup_table")
+    fieldsets = (
+        (None, {"fields": ("kind", "council", "title", "issued_by", "vocabulary")}),
+        ("計画期間・内容", {"fields": ("start_year", "end_year", "vision", "summary")}),
+        (
+            "版と公開",
+            {"fields": ("status", "published_at", "version", "revision_of", "revision_note")},
+        ),
+        ("進捗の集計（承認済みの進捗、各事業の最新期間）", {"fields": ("rollup_table",)}),
+    )
+    actions = ["publish_selected", "revise_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_item_count=Count("items"))
+
+    @admin.display(description="事業数", ordering="_item_count")
+    def item_count(self, obj):
+        return obj._item_count
+
+    @admin.display(description="計画期間")
+    def period_label(self, obj):
+        return obj.period_label
+
+    @admin.display(description="集計表")
+    def rollup_table(self, obj):
+        if not obj.pk:
+            return "保存後に表示されます。"
+        return render_to_string("plans/_rollup.html", {"table": selectors.rollup(obj)})
+
+    @admin.action(description="選んだ計画を公開する", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda plan: services.plan_publish(plan=plan, actor=request.user),
+            "公開しました",
+        )
+
+    @admin.action(description="選んだ計画の見直し版（新しい版）を作成する", permissions=["add"])
+    def revise_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda plan: services.plan_revise(plan=plan, actor=request.user),
+            "見直し版を作成しました",
+        )
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("plans.publish_plan")
+
+    def _run(self, request, queryset, step, done):
+        for plan in queryset:
+            try:
+                step(plan)
+            except ValidationError as error:
+                self.message_user(request, f"{plan}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{plan}: {done}。", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="plans_plan_workflow",
+            ),
+        ] + super().get_urls()
+
+    def workflow_view(self, request, pk):
+        """Publish a plan version, or return a submitted one with a reason."""
+        plan = get_object_or_404(Plan.objects.select_related("council"), pk=pk)
+        if not self.has_view_permission(request, plan):
+            raise PermissionDenied
+        actions = services.plan_allowed_actions(plan=plan, actor=request.user)
+        form = plan_workflow_form(request.POST or None, actions=actions)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.plan_transition(
+                    plan=plan,
+                    action=form.cleaned_data["action"],
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"{plan} の状態を「{plan.get_status_display()}」にしました。"
+                )
+                return redirect("admin:plans_plan_change", plan.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": plan,
+            "title": f"{plan} の提出・公開",
+            "form": form,
+            "subject": plan,
+            "history": plan.transitions.select_related("actor"),
+            "facts": [
+                ("状態", plan.get_status_display()),
+                ("計画期間", plan.period_label),
+                ("策定主体", plan.owner_name or "—"),
+            ],
+        }
+        return TemplateResponse(request, "admin/plans/workflow.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["workflow_url"] = reverse("admin:plans_plan_workflow", args=[object_id])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "plan", "order")
+    list_filter = ("plan__kind",)
+    list_select_related = ("plan",)
+    search_fields = ("title", "plan__title")
+    autocomplete_fields = ("plan",)
+
+
+class RoleAllocationInline(admin.TabularInline):
+    model = RoleAllocation
+    extra = 1
+    fields = ("order", "actor", "actor_name", "role")
+
+
+class ItemScheduleInline(admin.TabularInline):
+    model = ItemSchedule
+    extra = 1
+    fields = ("fiscal_year", "text")
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "plan", "policy")
+    list_filter = ("plan__kind", "plan__status")
+    list_select_related = ("plan", "policy")
+    search_fields = ("number", "title", "content", "plan__title")
+    autocomplete_fields = ("plan",)
+    readonly_fields = ("carried_from",)
+    inlines = [RoleAllocationInline, ItemScheduleInline]
+    show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "policy":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            if object_id:
+                plan_id = PlanItem.objects.filter(pk=object_id).values("plan_id")[:1]
+                kwargs["queryset"] = Policy.objects.filter(plan_id__in=plan_id)
+            else:
+                kwargs["queryset"] = Policy.objects.select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RoleAllocation)
+class RoleAllocationAdmin(admin.ModelAdmin):
+    list_display = ("item", "actor", "actor_name", "role")
+    list_filter = ("actor",)
+    list_select_related = ("item",)
+    search_fields = ("role", "actor_name", "item__title")
+    autocomplete_fields = ("item",)
+
+
+@admin.register(ItemSchedule)
+class ItemScheduleAdmin(admin.ModelAdmin):
+    list_display = ("item", "fiscal_year", "text")
+    list_select_related = ("item",)
+    search_fields = ("item__title", "text")
+    autocomplete_fields = ("item",)
+
+
+@admin.register(LocalIssue)
+class LocalIssueAdmin(admin.ModelAdmin):
+    list_display = ("title", "plan", "order")
+    list_select_related = ("plan",)
+    search_fields = ("title", "description", "plan__title")
+    autocomplete_fields = ("plan",)
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 2
+    fields = ("fiscal_year", "kind", "value")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "plan", "unit", "baseline_year", "baseline_value")
+    list_select_related = ("plan",)
+    search_fields = ("name", "plan__title")
+    autocomplete_fields = ("plan",)
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "fiscal_year", "kind", "value")
+    list_filter = ("kind",)
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+
+# Progress -----------------------------------------------------------------------------
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    title = "公開"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "公開中"), ("no", "非公開")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(published_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(published_at__isnull=True)
+        return queryset
+
+
+class FiscalYearFilter(admin.SimpleListFilter):
+    title = "年度"
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            ProgressEntry.objects.order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(str(year), fiscal_year_label(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fiscal_year=self.value())
+        return queryset
+
+
+class ProgressTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProgressTransition
+    extra = 0
+    fields = ("at", "action", "from_state", "to_state", "actor", "comment")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ProgressEntryAdminForm(forms.ModelForm):
+    actor = None  # set per request by ProgressEntryAdmin.get_form
+
+    class Meta:
+        model = ProgressEntry
+        fields = "__all__"
+
+    def _post_clean(self):
+        # After the instance has the submitted values: the same editability rule as the
+        # portal and the import (locked when accepted, owner only).
+        super()._post_clean()
+        has_item = self.instance.item_id is not None
+        if self.actor is not None and has_item and (self.instance.pk is None or self.has_changed()):
+            try:
+                services.check_entry_editable(entry=self.instance, actor=self.actor)
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
+def _run_progress_action(modeladmin, request, queryset, action, done):
+    ok = 0
+    for entry in queryset.select_related("item__plan"):
+        try:
+            services.progress_transition(entry=entry, action=action, actor=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{entry}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            ok += 1
+    if ok:
+        modeladmin.message_user(request, f"{ok}件を{done}。", messages.SUCCESS)
+
+
+WORKFLOW_FIELDS = (
+    "state",
+    "staff_comment",
+    "return_reason",
+    "submitted_at",
+    "reviewed_at",
+    "reviewed_by",
+    "published_at",
+    "created_by",
+)
+CONTENT_FIELDS = ("done", "meetings", "participants", "status")
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = ProgressEntryAdminForm
+    resource_classes = [ProgressEntryResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    # UTF-8 with a byte-order mark, so Excel opens the CSV in Japanese; BOM optional on import.
+    from_encoding = "utf-8-sig"
+    to_encoding = "utf-8-sig"
+    export_form_class = ExportForm  # every column, always: the export is the import template
+    tmp_storage_class = MediaStorage  # shared by every web server, unlike temp files
+    list_display = ("item_label", "plan", "period_label", "status", "state", "is_published")
+    list_filter = ("state", PublishedFilter, "item__plan__kind", FiscalYearFilter, "item__plan")
+    list_select_related = ("item__plan__council", "status")
+    search_fields = ("item__number", "item__title", "done", "item__plan__title")
+    autocomplete_fields = ("item",)
+    show_full_result_count = False
+    inlines = [ProgressTransitionInline]
+    actions = ["accept_selected", "publish_selected", "unpublish_selected"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(WORKFLOW_FIELDS)
+        if obj is not None:
+            readonly += ["item", "fiscal_year", "half", "review_link"]
+            if not obj.is_editable or not services.actor_has_role(
+                plan=obj.item.plan, role=services.OWNER, actor=request.user
+            ):
+                readonly += list(CONTENT_FIELDS)
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = ["item", "fiscal_year", "half", *CONTENT_FIELDS]
+        if obj is not None:
+            fields += ["review_link", *WORKFLOW_FIELDS]
+        return fields
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # Also roll back on validation errors at the confirm step: any error, nothing saved.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "取込中にエラーが見つかったため、何も取り込みませんでした。もう一度ファイルを選んで確認してください。",
+            )
+            return redirect("admin:plans_progressentry_import")
+        return super().process_result(result, request)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="事業", ordering="item__order")
+    def item_label(self, obj):
+        return f"{obj.item.number} {obj.item.title}"
+
+    @admin.display(description="計画")
+    def plan(self, obj):
+        plan = obj.item.plan
+        version = f"第{plan.version}版" if plan.version > 1 else ""
+        return f"{plan.owner_name or plan.title} {version}".strip()
+
+    @admin.display(description="期間", ordering="fiscal_year")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.display(description="公開", boolean=True)
+    def is_published(self, obj):
+        return obj.is_published
+
+    @admin.display(description="審査")
+    def review_link(self, obj):
+        url = reverse("admin:plans_progressentry_review", args=[obj.pk])
+        return format_html('<a class="button" href="{}">所見・承認・差戻し・公開</a>', url)
+
+    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
+
+    @admin.action(description="選んだ進捗を公開する", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.PUBLISH, "公開しました")
+
+    @admin.action(description="選んだ進捗の公開を取りやめる", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.UNPUBLISH, "非公開にしました")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("plans.publish_plan")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="plans_progressentry_review",
+            ),
+        ] + super().get_urls()
+
+    def review_view(self, request, pk):
+        """Comment on, accept, return, reopen, publish one entry (a form with a reason)."""
+        entry = get_object_or_404(
+            ProgressEntry.objects.select_related("item__plan__council", "item__policy", "status"),
+            pk=pk,
+        )
+        if not self.has_view_permission(request, entry):
+            raise PermissionDenied
+        actions = services.progress_allowed_actions(entry=entry, actor=request.user)
+        form = progress_workflow_form(request.POST or None, actions=actions)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.progress_transition(
+                    entry=entry,
+                    action=form.cleaned_data["action"],
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                label = ProgressAction(form.cleaned_data["action"]).label
+                messages.success(
+                    request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
+                )
+                if entry.state != ReviewState.SUBMITTED:
+                    return redirect("admin:plans_submittedprogress_changelist")
+                return redirect("admin:plans_progressentry_review", entry.pk)
+        plan = entry.item.plan
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": entry,
+            "title": f"進捗の審査: {entry.item.number} {entry.item.title}（{entry.period.label}）",
+            "form": form,
+            "subject": entry,
+            "entry": entry,
+            "history": selectors.entry_history(entry),
+            "facts": [
+                ("計画", str(plan)),
+                (
+                    "地域協働体",
+                    str(plan.council) if plan.kind == PlanKind.COMMUNITY else "—（市の計画）",
+                ),
+                ("基本方針", str(entry.item.policy) if entry.item.policy_id else "—"),
+                ("事業", f"{entry.item.number} {entry.item.title}"),
+                ("期間", entry.period.label),
+                ("審査状況", entry.get_state_display()),
+                ("公開", "公開中" if entry.is_published else "非公開"),
+                ("達成状況", entry.status.label if entry.status_id else "未選択"),
+                ("開催回数", "—" if entry.meetings is None else f"{entry.meetings:,}回"),
+                (
+                    "延べ参加人数",
+                    "—" if entry.participants is None else f"{entry.participants:,}人",
+                ),
+                ("所見（市）", entry.staff_comment or "—"),
+                ("差戻し・再開の理由", entry.return_reason or "—"),
+            ],
+        }
+        return TemplateResponse(request, "admin/plans/workflow.html", context)
+
+
+@admin.register(SubmittedProgress)
+class SubmittedProgressAdmin(admin.ModelAdmin):
+    """The review queue: what councils (and staff) have submitted, oldest first."""
+
+    list_display = ("item_label", "council", "period_label", "status", "submitted_at", "review")
+    list_filter = ("item__plan__kind", FiscalYearFilter)
+    list_select_related = ("item__plan__council", "status")
+    search_fields = ("item__title", "done", "item__plan__council__name")
+    search_help_text = "事業名・実施内容・地域協働体名で検索できます。"
+    ordering = ("submitted_at", "pk")
+    actions = ["accept_selected"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(state=ReviewState.SUBMITTED)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("plans.change_progressentry")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("plans.view_progressentry")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:plans_progressentry_review", object_id)
+
+    @admin.display(description="事業")
+    def item_label(self, obj):
+        return f"{obj.item.number} {obj.item.title}"
+
+    @admin.display(description="地域協働体・計画")
+    def council(self, obj):
+        return obj.item.plan.council or obj.item.plan
+
+    @admin.display(description="期間", ordering="fiscal_year")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.display(description="審査")
+    def review(self, obj):
+        url = reverse("admin:plans_progressentry_review", args=[obj.pk])
+        return format_html('<a href="{}">所見・承認・差戻し</a>', url)
+
+    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
+
+
+@admin.register(ProgressTransition)
+class ProgressTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "entry", "action", "from_state", "to_state", "actor", "comment")
+    list_filter = ("action",)
+    list_select_related = ("entry__item", "actor")
+    search_fields = ("comment", "entry__item__title")
+    show_full_result_count = False
+
+
+@admin.register(PlanTransition)
+class PlanTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "plan", "action", "from_status", "to_status", "actor", "comment")
+    list_filter = ("action",)
+    list_select_related = ("plan", "actor")
+    search_fields = ("comment", "plan__title")
+    show_full_result_count = False

@@ -1,0 +1,545 @@
+"""Workflows on plans and progress entries; the admin, the portal and imports call these.
+
+Both workflows are a transition table (module constant) and one function that checks the
+move and the actor's role, saves with ``update_fields`` and writes the audit row in one
+transaction. A refused move raises ``TransitionRefused`` (a ValidationError with a stable
+``code``) and changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.calendar import Period
+from councils.selectors import active_secretary_council
+
+from .models import (
+    EDITABLE_STATES,
+    IndicatorValue,
+    ItemSchedule,
+    LocalIssue,
+    Plan,
+    PlanAction,
+    PlanItem,
+    PlanKind,
+    PlanStatus,
+    PlanTransition,
+    Policy,
+    ProgressAction,
+    ProgressEntry,
+    ProgressTransition,
+    ReviewState,
+    RoleAllocation,
+    StatusVocabulary,
+)
+
+
+class TransitionRefused(ValidationError):
+    """A workflow step that is not allowed now, or not for this user. Nothing was saved."""
+
+
+# Roles an actor can hold towards a plan or entry.
+OWNER = "owner"  # the council's secretary (community plan) or city staff (city plan)
+REVIEWER = "reviewer"  # city staff who review progress
+PUBLISHER = "publisher"  # city staff who publish plans and progress
+
+
+def actor_has_role(*, plan: Plan, role: str, actor) -> bool:
+    """Whether ``actor`` holds ``role`` for ``plan``. The one place roles are decided.
+
+    Owner: the council's active secretary for a community plan; staff who may change plans
+    for the city's plan. Reviewers are any staff with change permission on progress for
+    now; once liaison assignments exist this is where review narrows to the council's
+    liaison.
+    """
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if role == OWNER:
+        if plan.kind == PlanKind.COMMUNITY:
+            council = active_secretary_council(actor)
+            return council is not None and council.pk == plan.council_id
+        return actor.is_staff and actor.has_perm("plans.change_plan")
+    if role == REVIEWER:
+        return actor.is_staff and actor.has_perm("plans.change_progressentry")
+    if role == PUBLISHER:
+        return actor.is_staff and actor.has_perm("plans.publish_plan")
+    raise ValueError(f"unknown role {role!r}")
+
+
+def _refuse(message: str, code: str, **params):
+    raise TransitionRefused(message, code=code, params=params or None)
+
+
+# ---------------------------------------------------------------------------------------
+# Progress entries
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: tuple[str, ...]
+    target: str | None  # None: the state does not change
+    role: str
+    needs_comment: bool = False
+
+
+PROGRESS_TRANSITIONS = {
+    ProgressAction.SUBMIT: Move(EDITABLE_STATES, ReviewState.SUBMITTED, OWNER),
+    ProgressAction.COMMENT: Move(
+        (ReviewState.SUBMITTED, ReviewState.ACCEPTED), None, REVIEWER, needs_comment=True
+    ),
+    ProgressAction.ACCEPT: Move((ReviewState.SUBMITTED,), ReviewState.ACCEPTED, REVIEWER),
+    ProgressAction.RETURN: Move(
+        (ReviewState.SUBMITTED,), ReviewState.RETURNED, REVIEWER, needs_comment=True
+    ),
+    ProgressAction.REOPEN: Move(
+        (ReviewState.ACCEPTED,), ReviewState.RETURNED, REVIEWER, needs_comment=True
+    ),
+    ProgressAction.PUBLISH: Move((ReviewState.ACCEPTED,), None, PUBLISHER),
+    ProgressAction.UNPUBLISH: Move((ReviewState.ACCEPTED,), None, PUBLISHER),
+}
+
+
+def progress_allowed_actions(*, entry: ProgressEntry, actor) -> list[str]:
+    """The actions ``actor`` may take on ``entry`` now (for buttons and forms)."""
+    allowed = []
+    for action, move in PROGRESS_TRANSITIONS.items():
+        if entry.state not in move.sources:
+            continue
+        if action == ProgressAction.PUBLISH and entry.is_published:
+            continue
+        if action == ProgressAction.UNPUBLISH and not entry.is_published:
+            continue
+        if actor_has_role(plan=entry.item.plan, role=move.role, actor=actor):
+            allowed.append(action)
+    return allowed
+
+
+def progress_transition(
+    *, entry: ProgressEntry, action: str, actor, comment: str = ""
+) -> ProgressTransition:
+    """Apply one review step to ``entry`` and record it.
+
+    Raises TransitionRefused with code ``transition_not_allowed`` (not from this state),
+    ``actor_not_allowed`` (wrong role), ``comment_required`` (return/reopen/comment
+    without a reason), ``entry_incomplete`` (submit without 実施内容 or 達成状況),
+    ``already_published`` / ``not_published`` or ``plan_not_public`` (publishing).
+    """
+    move = PROGRESS_TRANSITIONS.get(action)
+    if move is None:
+        raise ValueError(f"unknown action {action!r}")
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        # Lock the row so two reviewers cannot both act on the state they read.
+        current = (
+            ProgressEntry.objects.select_for_update().select_related("item__plan").get(pk=entry.pk)
+        )
+        plan = current.item.plan
+        if current.state not in move.sources:
+            _refuse(
+                "「%(state)s」の進捗には「%(action)s」を行えません。",
+                "transition_not_allowed",
+                state=current.get_state_display(),
+                action=ProgressAction(action).label,
+            )
+        if not actor_has_role(plan=plan, role=move.role, actor=actor):
+            _refuse(
+                "この進捗に「%(action)s」を行う権限がありません。",
+                "actor_not_allowed",
+                action=ProgressAction(action).label,
+            )
+        if move.needs_comment and not comment:
+            _refuse(
+                "「%(action)s」には所見または理由を入力してください。",
+                "comment_required",
+                action=ProgressAction(action).label,
+            )
+        now = timezone.now()
+        fields = []
+        if action == ProgressAction.SUBMIT:
+            if not current.done.strip() or current.status_id is None:
+                _refuse("実施内容と達成状況を入力してから提出してください。", "entry_incomplete")
+            current.submitted_at = now
+            fields.append("submitted_at")
+        elif action == ProgressAction.COMMENT:
+            current.staff_comment = comment
+            fields.append("staff_comment")
+        elif action == ProgressAction.ACCEPT:
+            if comment:
+                current.staff_comment = comment
+                fields.append("staff_comment")
+            current.reviewed_at, current.reviewed_by = now, actor
+            current.return_reason = ""
+            fields += ["reviewed_at", "reviewed_by", "return_reason"]
+        elif action in (ProgressAction.RETURN, ProgressAction.REOPEN):
+            current.return_reason = comment
+            current.reviewed_at, current.reviewed_by = now, actor
+            # A reopened period leaves the public pages until it is accepted again.
+            current.published_at = None
+            fields += ["return_reason", "reviewed_at", "reviewed_by", "published_at"]
+        elif action == ProgressAction.PUBLISH:
+            if current.is_published:
+                _refuse("この進捗は既に公開されています。", "already_published")
+            if not plan.is_public:
+                _refuse(
+                    "計画「%(plan)s」が公開されていないため、進捗を公開できません。",
+                    "plan_not_public",
+                    plan=str(plan),
+                )
+            current.published_at = now
+            fields.append("published_at")
+        elif action == ProgressAction.UNPUBLISH:
+            if not current.is_published:
+                _refuse("この進捗は公開されていません。", "not_published")
+            current.published_at = None
+            fields.append("published_at")
+        from_state = current.state
+        if move.target is not None:
+            current.state = move.target
+            fields.append("state")
+        current.save(update_fields=[*fields, "updated_at"])
+        record = ProgressTransition.objects.create(
+            entry=current,
+            action=action,
+            from_state=from_state,
+            to_state=current.state,
+            actor=actor,
+            at=now,
+            comment=comment,
+        )
+    # The caller's object reflects the saved row.
+    for field in {*fields, "updated_at"}:
+        setattr(entry, field, getattr(current, field))
+    return record
+
+
+def progress_submit(*, entry: ProgressEntry, actor) -> ProgressTransition:
+    """Secretary (or staff for a city plan) sends a draft for review. See progress_transition."""
+    return progress_transition(entry=entry, action=ProgressAction.SUBMIT, actor=actor)
+
+
+def progress_comment(*, entry: ProgressEntry, actor, comment: str) -> ProgressTransition:
+    """Staff write their 所見 on a submitted or accepted entry. See progress_transition."""
+    return progress_transition(
+        entry=entry, action=ProgressAction.COMMENT, actor=actor, comment=comment
+    )
+
+
+def progress_accept(*, entry: ProgressEntry, actor, comment: str = "") -> ProgressTransition:
+    """Staff accept a submitted entry, locking its period. See progress_transition."""
+    return progress_transition(
+        entry=entry, action=ProgressAction.ACCEPT, actor=actor, comment=comment
+    )
+
+
+def progress_return(*, entry: ProgressEntry, actor, reason: str) -> ProgressTransition:
+    """Staff send a submitted entry back with a reason. See progress_transition."""
+    return progress_transition(
+        entry=entry, action=ProgressAction.RETURN, actor=actor, comment=reason
+    )
+
+
+def progress_reopen(*, entry: ProgressEntry, actor, reason: str) -> ProgressTransition:
+    """Staff unlock an accepted period so it can be corrected. See progress_transition."""
+    return progress_transition(
+        entry=entry, action=ProgressAction.REOPEN, actor=actor, comment=reason
+    )
+
+
+def progress_publish(*, entry: ProgressEntry, actor) -> ProgressTransition:
+    """Staff publish an accepted entry (公開). See progress_transition."""
+    return progress_transition(entry=entry, action=ProgressAction.PUBLISH, actor=actor)
+
+
+def progress_unpublish(*, entry: ProgressEntry, actor) -> ProgressTransition:
+    """Staff take an entry off the public pages. See progress_transition."""
+    return progress_transition(entry=entry, action=ProgressAction.UNPUBLISH, actor=actor)
+
+
+CONTENT_FIELDS = ("done", "meetings", "participants", "status")
+
+
+def check_entry_editable(*, entry: ProgressEntry, actor, is_owner: bool | None = None) -> None:
+    """Refuse edits to a submitted or accepted entry, or by someone who does not own it.
+
+    Raises TransitionRefused: ``entry_locked`` (accepted: staff must reopen it first),
+    ``entry_under_review`` (submitted), ``actor_not_allowed``, ``plan_not_in_force`` (a
+    new entry for an item of a plan version that is not published). ``is_owner`` lets a
+    caller checking many entries of one plan pass the role it already worked out.
+    """
+    if entry.pk is None and not entry.item.plan.is_public:
+        _refuse("公開された計画の事業にだけ進捗を記録できます。", "plan_not_in_force")
+    if entry.state == ReviewState.ACCEPTED:
+        _refuse(
+            "%(period)sの進捗は承認済みのため変更できません。変更が必要な場合は市に再開を依頼してください。",
+            "entry_locked",
+            period=entry.period.label,
+        )
+    if entry.state == ReviewState.SUBMITTED:
+        _refuse(
+            "%(period)sの進捗は審査中のため変更できません。",
+            "entry_under_review",
+            period=entry.period.label,
+        )
+    if is_owner is None:
+        is_owner = actor_has_role(plan=entry.item.plan, role=OWNER, actor=actor)
+    if not is_owner:
+        _refuse("この進捗を編集する権限がありません。", "actor_not_allowed")
+
+
+def progress_save(
+    *, item: PlanItem, period: Period, actor, entry: ProgressEntry | None = None, **values
+) -> ProgressEntry:
+    """Create or update the draft entry of ``item`` for ``period`` with ``values``.
+
+    ``values`` are among done, meetings, participants, status. Raises TransitionRefused
+    as ``check_entry_editable``, ``plan_not_in_force`` (the plan version is not published),
+    or ValidationError from the model (period outside the plan, status not in the
+    plan's vocabulary). Nothing is saved then.
+    """
+    unknown = set(values) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if entry is None:
+        entry = ProgressEntry.objects.filter(
+            item=item, fiscal_year=period.fiscal_year, half=period.half
+        ).first()
+    if entry is None:
+        entry = ProgressEntry(
+            item=item, fiscal_year=period.fiscal_year, half=period.half, created_by=actor
+        )
+    check_entry_editable(entry=entry, actor=actor)
+    for field, value in values.items():
+        setattr(entry, field, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+# ---------------------------------------------------------------------------------------
+# Plans
+
+
+# A council's plan is submitted by its secretary and published by staff; the city's own
+# plan is drafted and published by staff, so it has no submit step.
+PLAN_TRANSITIONS = {
+    PlanKind.COMMUNITY: {
+        PlanAction.SUBMIT: Move((PlanStatus.DRAFT,), PlanStatus.SUBMITTED, OWNER),
+        PlanAction.RETURN: Move(
+            (PlanStatus.SUBMITTED,), PlanStatus.DRAFT, PUBLISHER, needs_comment=True
+        ),
+        PlanAction.PUBLISH: Move((PlanStatus.SUBMITTED,), PlanStatus.PUBLISHED, PUBLISHER),
+    },
+    PlanKind.CITY: {
+        PlanAction.PUBLISH: Move((PlanStatus.DRAFT,), PlanStatus.PUBLISHED, PUBLISHER),
+    },
+}
+
+
+def plan_allowed_actions(*, plan: Plan, actor) -> list[str]:
+    """The plan workflow actions ``actor`` may take now."""
+    return [
+        action
+        for action, move in PLAN_TRANSITIONS[plan.kind].items()
+        if plan.status in move.sources and actor_has_role(plan=plan, role=move.role, actor=actor)
+    ]
+
+
+def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> PlanTransition:
+    """Move a plan version through submit / return / publish and record it.
+
+    Publishing a revision marks the version it replaces as superseded (still readable).
+    Raises TransitionRefused: ``transition_not_allowed``, ``actor_not_allowed``,
+    ``comment_required``, ``plan_empty`` (publishing a plan without items).
+    """
+    if action not in PlanAction.values:
+        raise ValueError(f"unknown action {action!r}")
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        move = PLAN_TRANSITIONS[current.kind].get(action)
+        if move is None or current.status not in move.sources:
+            _refuse(
+                "「%(status)s」の計画には「%(action)s」を行えません。",
+                "transition_not_allowed",
+                status=current.get_status_display(),
+                action=PlanAction(action).label,
+            )
+        if not actor_has_role(plan=current, role=move.role, actor=actor):
+            _refuse(
+                "この計画に「%(action)s」を行う権限がありません。",
+                "actor_not_allowed",
+                action=PlanAction(action).label,
+            )
+        if move.needs_comment and not comment:
+            _refuse("差戻しの理由を入力してください。", "comment_required")
+        now = timezone.now()
+        fields = ["status"]
+        if action == PlanAction.PUBLISH:
+            if not current.items.exists():
+                _refuse("事業が1つもない計画は公開できません。", "plan_empty")
+            predecessor = current.revision_of
+            if predecessor is not None and predecessor.status == PlanStatus.PUBLISHED:
+                predecessor.status = PlanStatus.SUPERSEDED
+                predecessor.save(update_fields=["status"])
+                PlanTransition.objects.create(
+                    plan=predecessor,
+                    action=PlanAction.SUPERSEDE,
+                    from_status=PlanStatus.PUBLISHED,
+                    to_status=PlanStatus.SUPERSEDED,
+                    actor=actor,
+                    at=now,
+                    comment=f"第{current.version}版の公開による",
+                )
+            current.published_at = now
+            fields.append("published_at")
+        from_status = current.status
+        current.status = move.target
+        current.save(update_fields=fields)
+        record = PlanTransition.objects.create(
+            plan=current,
+            action=action,
+            from_status=from_status,
+            to_status=current.status,
+            actor=actor,
+            at=now,
+            comment=comment,
+        )
+    plan.status, plan.published_at = current.status, current.published_at
+    return record
+
+
+def plan_submit(*, plan: Plan, actor) -> PlanTransition:
+    """A secretary sends the council's draft plan to the city. See plan_transition."""
+    return plan_transition(plan=plan, action=PlanAction.SUBMIT, actor=actor)
+
+
+def plan_return(*, plan: Plan, actor, reason: str) -> PlanTransition:
+    """Staff send a submitted plan back for changes. See plan_transition."""
+    return plan_transition(plan=plan, action=PlanAction.RETURN, actor=actor, comment=reason)
+
+
+def plan_publish(*, plan: Plan, actor, comment: str = "") -> PlanTransition:
+    """Staff publish a plan version (公開). See plan_transition."""
+    return plan_transition(plan=plan, action=PlanAction.PUBLISH, actor=actor, comment=comment)
+
+
+def check_plan_editable(*, plan: Plan, actor) -> None:
+    """Refuse edits to a plan that is not a draft, or by someone who does not own it.
+
+    Raises TransitionRefused: ``plan_not_editable`` or ``actor_not_allowed``.
+    """
+    if not plan.is_editable:
+        _refuse(
+            "「%(status)s」の計画は編集できません。内容を変えるには見直し版を作成してください。",
+            "plan_not_editable",
+            status=plan.get_status_display(),
+        )
+    if not actor_has_role(plan=plan, role=OWNER, actor=actor):
+        _refuse("この計画を編集する権限がありません。", "actor_not_allowed")
+
+
+def plan_create_community(*, council, actor, **fields) -> Plan:
+    """A council's first community plan, as a draft using the city's default vocabulary.
+
+    Raises TransitionRefused ``actor_not_allowed`` (not this council's secretary or
+    staff), ``plan_exists`` (the council already has a plan: revise it instead),
+    ``no_vocabulary`` (no default status vocabulary is set up), or ValidationError.
+    """
+    plan = Plan(kind=PlanKind.COMMUNITY, council=council, issued_by=council.name, **fields)
+    if not actor_has_role(plan=plan, role=OWNER, actor=actor) and not (
+        actor.is_staff and actor.has_perm("plans.add_plan")
+    ):
+        _refuse("この地域協働体の計画を作成する権限がありません。", "actor_not_allowed")
+    if Plan.objects.filter(council=council).exists():
+        _refuse("この地域協働体には既に計画があります。見直し版を作成してください。", "plan_exists")
+    vocabulary = StatusVocabulary.default()
+    if vocabulary is None:
+        _refuse(
+            "達成状況の区分（既定）が設定されていません。市の担当課に連絡してください。",
+            "no_vocabulary",
+        )
+    plan.vocabulary = vocabulary
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def plan_revise(*, plan: Plan, actor, note: str = "") -> Plan:
+    """Start a revision (見直し): a new draft version copying ``plan``'s content.
+
+    The old version stays as it is, with its progress, until the new one is published.
+    Raises TransitionRefused ``actor_not_allowed`` (another council's plan, or a user
+    without the role), ``revise_not_public`` (only a published version is revised),
+    ``revision_exists`` (a revision is already being drafted).
+    """
+    if not actor_has_role(plan=plan, role=OWNER, actor=actor) and not (
+        actor.is_staff and actor.has_perm("plans.add_plan")
+    ):
+        _refuse("他の地域協働体の計画は見直しできません。", "actor_not_allowed")
+    if plan.status != PlanStatus.PUBLISHED:
+        _refuse("公開中の計画だけを見直しできます。", "revise_not_public")
+    if plan.revisions.filter(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).exists():
+        _refuse("この計画の見直し版は既に作成中です。", "revision_exists")
+    with transaction.atomic():
+        new = Plan.objects.create(
+            kind=plan.kind,
+            council=plan.council,
+            title=plan.title,
+            issued_by=plan.issued_by,
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            vision=plan.vision,
+            summary=plan.summary,
+            vocabulary=plan.vocabulary,
+            revision_of=plan,
+            version=plan.version + 1,
+            revision_note=note,
+        )
+        policies = {}
+        for policy in plan.policies.all():
+            policies[policy.pk] = Policy.objects.create(
+                plan=new,
+                order=policy.order,
+                number=policy.number,
+                title=policy.title,
+                description=policy.description,
+            )
+        for item in plan.items.prefetch_related("roles", "schedule"):
+            copy = PlanItem.objects.create(
+                plan=new,
+                policy=policies.get(item.policy_id),
+                order=item.order,
+                number=item.number,
+                title=item.title,
+                content=item.content,
+                carried_from=item,
+            )
+            RoleAllocation.objects.bulk_create(
+                RoleAllocation(
+                    item=copy, order=r.order, actor=r.actor, actor_name=r.actor_name, role=r.role
+                )
+                for r in item.roles.all()
+            )
+            ItemSchedule.objects.bulk_create(
+                ItemSchedule(item=copy, fiscal_year=s.fiscal_year, text=s.text)
+                for s in item.schedule.all()
+            )
+        LocalIssue.objects.bulk_create(
+            LocalIssue(plan=new, order=i.order, title=i.title, description=i.description)
+            for i in plan.issues.all()
+        )
+        for indicator in plan.indicators.prefetch_related("values"):
+            values = list(indicator.values.all())
+            indicator.pk = None
+            indicator._state.adding = True
+            indicator.plan = new
+            indicator.save()
+            IndicatorValue.objects.bulk_create(
+                IndicatorValue(
+                    indicator=indicator, fiscal_year=v.fiscal_year, kind=v.kind, value=v.value
+                )
+                for v in values
+            )
+    return new
