@@ -305,6 +305,8 @@ class PlanItem(models.Model):
         verbose_name="見直し前の事業",
     )
 
+    history = HistoricalRecords(verbose_name="事業・推進項目の変更履歴")
+
     class Meta:
         verbose_name = "事業・推進項目"
         verbose_name_plural = "事業・推進項目"
