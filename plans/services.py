@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.calendar import Period
 from councils.selectors import active_secretary_council
+from reports.cache import clear_public_cache
 
 from .models import (
     EDITABLE_STATES,
@@ -208,6 +209,8 @@ def progress_transition(
             at=now,
             comment=comment,
         )
+        if "published_at" in fields:
+            transaction.on_commit(clear_public_cache)
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
         setattr(entry, field, getattr(current, field))
@@ -406,6 +409,8 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             at=now,
             comment=comment,
         )
+        if action == PlanAction.PUBLISH:
+            transaction.on_commit(clear_public_cache)
     plan.status, plan.published_at = current.status, current.published_at
     return record
 

@@ -2,11 +2,15 @@
 
 import os
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from plans.models import Indicator, IndicatorValue, ReviewState
 from tests.factories import CivicCentreFactory, CouncilFactory, MemberFactory
+from tests.plans.factories import EntryFactory, PlanFactory, PlanItemFactory, PolicyFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -15,13 +19,17 @@ pytestmark = [
 ]
 
 
-def public_paths(council):
-    # Other apps add their public pages here as they arrive (see reports/urls.py).
+def public_paths(council, plan):
     return [
         reverse("public:home"),
         reverse("public:council_list"),
         reverse("public:council", args=[council.pk]),
         reverse("public:civic_centres"),
+        reverse("public:plans"),
+        reverse("public:plan", args=[plan.pk]),
+        reverse("public:plan_progress", args=[plan.pk]),
+        reverse("public:plan_rollup", args=[plan.pk]),
+        reverse("public:plan_indicators", args=[plan.pk]),
         "/councils/999999/",
     ]
 
@@ -33,7 +41,20 @@ def test_public_pages_have_no_serious_axe_violations(live_server, monkeypatch):
     council = CouncilFactory(name="山﨑地域協働体", area="一関地域")
     CivicCentreFactory(council=council)
     MemberFactory(council=council)
-    paths = public_paths(council)
+    plan = PlanFactory(community=True, council=council)
+    item = PlanItemFactory(policy=PolicyFactory(plan=plan))
+    EntryFactory(item=item, state=ReviewState.ACCEPTED, published_at=timezone.now())
+    indicator = Indicator.objects.create(
+        plan=plan,
+        name="地域活動への参加率",
+        unit="%",
+        baseline_year=2019,
+        baseline_value=Decimal("37.5"),
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator, fiscal_year=2023, kind="target", value=Decimal("50")
+    )
+    paths = public_paths(council, plan)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     failures = []
     with sync_playwright() as playwright:

@@ -1,0 +1,45 @@
+"""The published community plan and its progress, as sections of the public council page."""
+
+from reports.opendata import Table
+
+from . import selectors
+
+
+def progress_table(plan, entries, slug="progress", caption=None) -> Table:
+    return Table(
+        slug,
+        caption or f"{plan.title} 進捗状況",
+        ["事業", "期間", "実施内容", "開催回数", "延べ参加人数", "達成状況"],
+        ["item", "period", "done", "meetings", "participants", "status"],
+        [
+            [
+                f"{e.item.number} {e.item.title}".strip(),
+                e.period.label,
+                e.done,
+                e.meetings,
+                e.participants,
+                e.status.label if e.status else "",
+            ]
+            for e in entries
+        ],
+    )
+
+
+def council_sections(council) -> list[dict]:
+    plan = selectors.plan_in_force(council)
+    if plan is None:
+        return []
+    plan = selectors.published_plan(plan.pk)
+    if plan is None:
+        return []
+    entries = list(selectors.published_progress(plan))
+    return [
+        {
+            "template": "plans/public/_council_section.html",
+            "plan": plan,
+            "sections": selectors.plan_sections(plan),
+            "indicators": selectors.indicator_table(plan),
+            "entries": entries,
+            "tables": [progress_table(plan, entries)],
+        }
+    ]
