@@ -3,6 +3,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.models import Municipality
+from plans import selectors as plan_selectors
 
 from . import selectors
 from .models import ReportJob
@@ -16,6 +17,10 @@ class HomePage(PublicPage):
         centres = selectors.civic_centres()
         designated = sum(1 for c in centres if c.management == "designated")
         stages = selectors.stage_counts()
+        plans = list(plan_selectors.published_plans())
+        latest = list(
+            plan_selectors.published_progress().order_by("-published_at", "-pk")[:5]
+        )
         table = Table(
             "stages",
             "段階別の団体数",
@@ -31,6 +36,8 @@ class HomePage(PublicPage):
                 "population_total": sum(c.population_today for c in councils),
                 "centre_count": len(centres),
                 "designated_count": designated,
+                "plans": plans,
+                "latest_progress": latest,
                 "city_report": ReportJob.objects.filter(status=ReportJob.Status.DONE)
                 .exclude(file="")
                 .order_by("-finished_at")
