@@ -28,9 +28,11 @@ import tablib
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from import_export import widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import ModelResource
 from import_export.results import RowResult
@@ -283,9 +285,10 @@ def parse_decimal(value) -> Decimal | None:
         raise ValueError(f"「{value}」は数値として読み取れません。") from error
 
 
+_MIDNIGHT = re.compile(r"[ T]0?0:00(?::00)?$")
 _ERA_NAMES = "|".join([*ERA_BY_NAME, *ERA_ABBREVIATIONS])
 _DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?"),
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
     re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?"),
     re.compile(
@@ -306,7 +309,8 @@ def parse_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value).replace(" ", "")
+    # A date typed into a datetime cell comes back as "2026-03-31 00:00:00".
+    text = _MIDNIGHT.sub("", _text(value)).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if not match:
@@ -654,10 +658,23 @@ class JapaneseModelResource(ModelResource):
             self.import_user = None
         self.file_name = kwargs.get("file_name") or ""
         self._seen_keys = {}
-        dataset.headers = [_text(h) if h is not None else "" for h in dataset.headers or []]
+        dataset.headers = self.match_headers(dataset.headers or [])
         missing = [c for c in self.get_required_columns() if c not in dataset.headers]
         if missing:
             self.refuse(dataset, [header_problem(c, dataset.headers) for c in missing])
+
+    def known_columns(self) -> list[str]:
+        return [f.column_name for f in self.fields.values()]
+
+    def match_headers(self, headers) -> list[str]:
+        """Headers with spaces trimmed, and renamed to our column names when they differ
+        only in full-width/half-width forms (地区名(かな) for 地区名（かな）)."""
+        known = {_text(name): name for name in self.known_columns()}
+        matched = []
+        for header in headers:
+            text = "" if header is None else str(header).strip()
+            matched.append(known.get(_text(text), text))
+        return matched
 
     @staticmethod
     def refuse(dataset, problems):
@@ -931,6 +948,14 @@ class JapaneseModelResource(ModelResource):
 # --------------------------------------------------------------------------- admin
 
 
+class ExportForm(SelectableFieldsExportForm):
+    """The export form with the columns' Japanese names as checkbox labels."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 class ImportExportAdminMixin(ImportExportMixin):
     """Import/export buttons for a ModelAdmin with the formats and pages above.
 
@@ -943,6 +968,7 @@ class ImportExportAdminMixin(ImportExportMixin):
     export_formats = EXPORT_FORMATS
     import_template_name = "admin/imports/import.html"
     export_template_name = "admin/imports/export.html"
+    export_form_class = ExportForm
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
@@ -958,6 +984,28 @@ class ImportExportAdminMixin(ImportExportMixin):
                 "確認してください。"
             )
         form.add_error("import_file", message)
+
+    def process_result(self, result, request):
+        """After the confirm step; if the data changed since the dry run and the file no
+        longer imports, show the problems instead of a success message (nothing was saved)."""
+        if result.has_errors() or result.has_validation_errors():
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            )
+            context = {
+                **self.get_import_context_data(),
+                **self.admin_site.each_context(request),
+                "title": "インポート",
+                "form": form,
+                "opts": self.model._meta,
+                "media": self.media + form.media,
+                "result": result,
+                "fields_list": [],
+                "import_error_display": self.import_error_display,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
 
     def add_success_message(self, result, request):
         summary = getattr(result, "summary", None) or JapaneseModelResource.summarise(result)

@@ -255,6 +255,10 @@ def aggregate_population(
         else:
             entry.total_row = (number, total)
 
+    if problems:
+        # Sums over rows that could not be read would only repeat the same errors.
+        problems.sort(key=lambda p: p.row or 0)
+        return [], problems
     records = []
     for entry in totals.values():
         if entry.bands and entry.total_row and entry.total_row[1] != entry.band_sum:
@@ -334,6 +338,9 @@ class PopulationResource(JapaneseModelResource):
 
     def get_required_columns(self):
         return []  # checked with the standard's aliases in before_import
+
+    def known_columns(self):
+        return [alias for aliases in COLUMN_ALIASES.values() for alias in aliases]
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

@@ -111,6 +111,7 @@ class LiaisonAssignment(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="liaison_ends_after_start",
                 violation_error_message="終了日が開始日より前になっています。",
+                violation_error_code="end_before_start",
             ),
             # The full overlap rule lives in clean(); this catches two open main
             # assignments written at the same moment.
@@ -119,6 +120,7 @@ class LiaisonAssignment(models.Model):
                 condition=Q(role="main", ended_on__isnull=True),
                 name="one_open_main_liaison_per_council",
                 violation_error_message="この地域協働体には既に担当中の主担当がいます。",
+                violation_error_code="main_liaison_overlap",
             ),
         ]
 
@@ -127,6 +129,11 @@ class LiaisonAssignment(models.Model):
 
     def is_current_on(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports overlapping main assignments with names and dates; the partial
+        # unique constraint is the database's guard against races, not a second message.
+        super().validate_constraints(exclude={*(exclude or ()), "council"})
 
     def clean(self):
         if not self.started_on:
@@ -217,6 +224,7 @@ class SecretariatEmployee(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="secretariat_employee_ends_after_start",
                 violation_error_message="雇用終了日が雇用開始日より前になっています。",
+                violation_error_code="end_before_start",
             ),
             models.CheckConstraint(
                 condition=Q(monthly_salary__gte=0)
@@ -224,6 +232,7 @@ class SecretariatEmployee(models.Model):
                 & Q(yearly_health_check__gte=0),
                 name="secretariat_costs_not_negative",
                 violation_error_message="金額は0以上で入力してください。",
+                violation_error_code="negative_amount",
             ),
         ]
 
