@@ -17,6 +17,7 @@ Reusable by every app (see ``councils/resources.py`` and ``staffing/resources.py
 
 import copy
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -298,19 +299,8 @@ _DATE_PATTERNS = (
 )
 
 
-def parse_date(value) -> date | None:
-    """A date from a cell: Excel dates, 2026-03-31, 2026/3/31, 20260331, 令和8年3月31日, R8.3.31.
-
-    Blank gives None; raises ValueError with a Japanese message otherwise.
-    """
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    # A date typed into a datetime cell comes back as "2026-03-31 00:00:00".
-    text = _MIDNIGHT.sub("", _text(value)).replace(" ", "")
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> date:
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if not match:
@@ -324,8 +314,29 @@ def parse_date(value) -> date | None:
             year = int(parts["y"])
         try:
             return date(year, int(parts["m"]), int(parts["d"]))
-        except ValueError as error:
-            raise ValueError(f"「{value}」は存在しない日付です。") from error
+        except ValueError:
+            raise ValueError("invalid") from None
+    raise ValueError("unreadable")
+
+
+def parse_date(value) -> date | None:
+    """A date from a cell: Excel dates, 2026-03-31, 2026/3/31, 20260331, 令和8年3月31日, R8.3.31.
+
+    Blank gives None; raises ValueError with a Japanese message otherwise.
+    """
+    if _is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    # A date typed into a datetime cell comes back as "2026-03-31 00:00:00".
+    text = _MIDNIGHT.sub("", _text(value)).replace(" ", "")
+    try:
+        return _parse_date_text(text)
+    except ValueError as error:
+        if str(error) == "invalid":
+            raise ValueError(f"「{value}」は存在しない日付です。") from None
     raise ValueError(
         f"「{value}」は日付として読み取れません。2026-03-31、2026/3/31、令和8年3月31日 の"
         "ように入力してください。"
@@ -567,9 +578,13 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
 
     def get_instance(self, row):
         try:
-            return self.instances.get(self.key(f.clean(row) for f in self.key_fields))
+            key = self.key(f.clean(row) for f in self.key_fields)
         except (ValueError, ValidationError):
+            self.resource._row_key = None
             return None
+        # The resource checks the same key for repeats in the file; spare it the work.
+        self.resource._row_key = key
+        return self.instances.get(key)
 
 
 class JapaneseModelResource(ModelResource):
@@ -605,6 +620,23 @@ class JapaneseModelResource(ModelResource):
         self.dry_run = False
         self._seen_keys = {}
         self._current = None
+        self._previewed = 0
+        self._row_key = None
+        self._import_fields = None
+        self._snapshot_fields = None
+
+    def get_import_fields(self):
+        # Asked for on every row (several times); the answer does not change mid-import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def snapshot_fields(self):
+        if self._snapshot_fields is None:
+            self._snapshot_fields = [
+                f for f in self.get_import_fields() if not f.readonly and f.attribute
+            ]
+        return self._snapshot_fields
 
     # ---- what the file must contain
 
@@ -647,9 +679,7 @@ class JapaneseModelResource(ModelResource):
         result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
         result.problems = self.describe_problems(result)
         result.summary = self.summarise(result)
-        result.preview_rows = [r for r in result.rows if getattr(r, "changes", None)][
-            : self.preview_limit
-        ]
+        result.preview_rows = [r for r in result.rows if getattr(r, "changes", None)]
         return result
 
     def before_import(self, dataset, **kwargs):
@@ -658,6 +688,7 @@ class JapaneseModelResource(ModelResource):
             self.import_user = None
         self.file_name = kwargs.get("file_name") or ""
         self._seen_keys = {}
+        self._previewed = 0
         dataset.headers = self.match_headers(dataset.headers or [])
         missing = [c for c in self.get_required_columns() if c not in dataset.headers]
         if missing:
@@ -693,12 +724,14 @@ class JapaneseModelResource(ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         number = kwargs.get("row_number")
         self._current = (None if new else self.snapshot(instance), instance)
-        try:
-            key = NaturalKeyInstanceLoader.key(
-                self.fields[name].clean(row) for name in self.get_import_id_fields()
-            )
-        except (ValueError, ValidationError):
-            return
+        key, self._row_key = self._row_key, None
+        if key is None:
+            try:
+                key = NaturalKeyInstanceLoader.key(
+                    self.fields[name].clean(row) for name in self.get_import_id_fields()
+                )
+            except (ValueError, ValidationError):
+                return
         if None in key or "" in key:
             return
         first = self._seen_keys.setdefault(key, number)
@@ -737,11 +770,22 @@ class JapaneseModelResource(ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def looked_up_foreign_keys(self, instance) -> list[str]:
+        """Foreign keys set from a LookupWidget: the object was read from the database, so
+        Django's per-row existence query in full_clean() would only repeat that."""
+        names = []
+        for field in self.get_import_fields():
+            if isinstance(field.widget, LookupWidget) and not field.readonly:
+                model_field = self._meta.model._meta.get_field(field.attribute)
+                if getattr(instance, model_field.attname) is not None:
+                    names.append(field.attribute)
+        return names
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(
-                exclude=list(errors),
+                exclude=[*errors, *self.looked_up_foreign_keys(instance)],
                 validate_unique=self.check_constraints_per_row,
                 validate_constraints=self.check_constraints_per_row,
             )
@@ -753,9 +797,7 @@ class JapaneseModelResource(ModelResource):
     def snapshot(self, instance, row=None) -> tuple:
         """What the row shows for ``instance``: the import columns as exported."""
         values = []
-        for field in self.get_import_fields():
-            if field.readonly or not field.attribute:
-                continue
+        for field in self.snapshot_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget):
                 if row is not None and field.column_name in row:
                     values.append(field.widget.render(field.clean(row)))
@@ -775,6 +817,8 @@ class JapaneseModelResource(ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         row_result.number = kwargs.get("row_number")
+        if self._previewed >= self.preview_limit:
+            return
         if not self.dry_run or row_result.import_type not in (
             RowResult.IMPORT_TYPE_NEW,
             RowResult.IMPORT_TYPE_UPDATE,
@@ -783,10 +827,9 @@ class JapaneseModelResource(ModelResource):
             return
         before, instance = self._current or (None, None)
         after = self.snapshot(instance, row) if instance is not None else before
-        columns = [
-            f.column_name for f in self.get_import_fields() if not f.readonly and f.attribute
-        ]
+        columns = [f.column_name for f in self.snapshot_fields()]
         before = before or ("",) * len(columns)
+        self._previewed += 1
         row_result.label = self.row_label(row_result.number)
         row_result.changes = [
             (column, old, new, old != new)
