@@ -864,7 +864,12 @@ class JapaneseModelResource(ModelResource):
         return names
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if not self.create_instances or not (using_transactions or not dry_run):
+        # A dry run of a bulk import writes nothing: every row has been validated already
+        # and the confirm step runs again in one transaction, so inserting only to roll
+        # back would double the cost of the preview.
+        if dry_run:
+            self.create_instances.clear()
+        if not self.create_instances:
             return
         try:
             if self._has_history():
@@ -883,7 +888,9 @@ class JapaneseModelResource(ModelResource):
             self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if not self.update_instances or not (using_transactions or not dry_run):
+        if dry_run:
+            self.update_instances.clear()
+        if not self.update_instances:
             return
         try:
             if self._has_history():

@@ -91,6 +91,18 @@ COLUMN_ALIASES = {
     "出典": ("出典",),
 }
 REQUIRED_POPULATION_COLUMNS = ("調査年月日", "地域コード", "総数")
+STANDARD_COLUMNS = (
+    "全国地方公共団体コード",
+    "調査年月日",
+    "地域コード",
+    "地域名",
+    "年齢",
+    "総数",
+    "男性",
+    "女性",
+    "世帯数",
+    "出典",
+)
 
 
 @dataclass
@@ -341,6 +353,10 @@ class PopulationResource(JapaneseModelResource):
 
     def known_columns(self):
         return [alias for aliases in COLUMN_ALIASES.values() for alias in aliases]
+
+    def get_user_visible_fields(self):
+        # The import page lists the columns of the standard this resource reads.
+        return [Field(column_name=name) for name in STANDARD_COLUMNS]
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

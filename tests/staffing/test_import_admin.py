@@ -179,3 +179,25 @@ def test_changelists_with_import_export_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(few):
         response = admin_client_staff.get(url)
     assert "インポート" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["district", "populationrecord", "council", "civiccentre"])
+def test_councils_pages_with_import_export_answer_for_the_administrator_group(
+    admin_client_staff, model
+):
+    council = CouncilFactory()
+    PopulationFactory(district=council.districts.get(), as_of="2025-03-31")
+    from tests.factories import CivicCentreFactory
+
+    objects = {
+        "district": council.districts.get(),
+        "populationrecord": council.districts.get().populations.first(),
+        "council": council,
+        "civiccentre": CivicCentreFactory(council=council),
+    }
+    base = f"/admin/councils/{model}/"
+    for url in [base, f"{base}import/", f"{base}export/", f"{base}{objects[model].pk}/change/"]:
+        response = admin_client_staff.get(url)
+        assert response.status_code == 200, url
+    page = admin_client_staff.get(f"{base}export/").content.decode()
+    assert "書き出す列" in page and "This exporter" not in page
