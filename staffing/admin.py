@@ -152,6 +152,10 @@ class LiaisonAssignmentAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("council", "staff")
     show_full_result_count = False
 
+    @property
+    def media(self):
+        return super().media + STAFFING_MEDIA
+
     @admin.display(description="地域担当職員", ordering="staff__kana")
     def staff_name(self, obj):
         return obj.staff.name
@@ -233,6 +237,10 @@ class SecretariatEmployeeAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("council",)
     autocomplete_fields = ("council",)
     show_full_result_count = False
+
+    @property
+    def media(self):
+        return super().media + STAFFING_MEDIA
 
     @admin.display(description="給与（月額）", ordering="monthly_salary")
     def salary(self, obj):
