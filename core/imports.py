@@ -12,7 +12,7 @@ Reusable by every app (see ``councils/resources.py`` and ``staffing/resources.py
   changes nothing), bulk writes that still record who imported what in the
   django-simple-history tables, and ``result.problems``: every error by row and column;
 - ``ImportExportAdminMixin`` for a ModelAdmin: those formats, Japanese import/export pages
-  with a dry run and a confirm step.
+  with a dry run and a confirm step; ``ExportAdminMixin`` for export-only models.
 """
 
 import copy
@@ -31,7 +31,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import models
 from django.template.response import TemplateResponse
 from import_export import widgets
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from import_export.instance_loaders import BaseInstanceLoader
@@ -1065,3 +1065,11 @@ class ImportExportAdminMixin(ImportExportMixin):
             f"（新規 {summary['new']}件、更新 {summary['update']}件、"
             f"変更なし {summary['unchanged']}件）。",
         )
+
+
+class ExportAdminMixin(ExportMixin):
+    """Export only (a ledger, a history): the safe formats and the Japanese export page."""
+
+    export_formats = EXPORT_FORMATS
+    export_template_name = "admin/imports/export.html"
+    export_form_class = ExportForm

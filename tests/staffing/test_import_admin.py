@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from councils.models import Council, District, PopulationRecord
 from councils.resources import CouncilResource, DistrictResource
-from tests.factories import CouncilFactory, PopulationFactory
+from tests.factories import CouncilFactory, DistrictFactory, PopulationFactory
 
 from .importing import city, run_import, sample
 
@@ -201,3 +201,24 @@ def test_councils_pages_with_import_export_answer_for_the_administrator_group(
         assert response.status_code == 200, url
     page = admin_client_staff.get(f"{base}export/").content.decode()
     assert "書き出す列" in page and "This exporter" not in page
+
+
+def test_export_only_mixin_uses_the_safe_formats(rf, admin_user):
+    from django.contrib import admin
+
+    from core.imports import ExportAdminMixin
+
+    class LedgerLikeAdmin(ExportAdminMixin, admin.ModelAdmin):
+        resource_classes = [DistrictResource]
+
+    DistrictFactory(code="=1+1", name="@危険")
+    model_admin = LedgerLikeAdmin(District, admin.AdminSite(name="export-only"))
+    assert not hasattr(model_admin, "import_action")
+    data = {"format": EXPORT_CSV, "resource": "0"}
+    for name in DistrictResource().get_export_order():
+        data[f"districtresource_{name}"] = "on"
+    request = rf.post("/export/", data)
+    request.user = admin_user
+    response = model_admin.export_action(request)
+    text = response.content.decode("utf-8-sig")
+    assert "'=1+1" in text and "'@危険" in text
