@@ -144,6 +144,8 @@ def read_csv_text(text: str) -> tablib.Dataset:
                 )
             row = row[:width]
         dataset.append(row + [""] * (width - len(row)))
+    if not len(dataset):
+        raise ImportFileError("見出しの行しかありません。2行目から取り込むデータを入れてください。")
     return dataset
 
 
@@ -221,6 +223,10 @@ class XLSX(base_formats.XLSX):
                 "形式の選択が正しいか確認してください。"
             ) from error
         dataset.headers = ["" if h is None else str(h).strip() for h in dataset.headers or []]
+        if not len(dataset):
+            raise ImportFileError(
+                "見出しの行しかありません。2行目から取り込むデータを入れてください。"
+            )
         return dataset
 
     def export_data(self, dataset, **kwargs):

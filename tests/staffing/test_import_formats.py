@@ -47,9 +47,11 @@ def test_ragged_csv_rows_are_padded_and_long_rows_named():
         CSV().create_dataset(b"a,b\r\n1,2\r\n3,4,5\r\n")
 
 
-def test_empty_file_is_refused():
+def test_empty_file_and_header_only_file_are_refused():
     with pytest.raises(ImportFileError, match="ファイルが空です"):
         read_dataset(b"", "empty.csv")
+    with pytest.raises(ImportFileError, match="見出しの行しかありません"):
+        read_dataset("地区コード,地区名\r\n".encode(), "header.csv")
 
 
 def test_a_non_excel_file_chosen_as_xlsx_is_refused():
