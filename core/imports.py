@@ -240,11 +240,12 @@ EXPORT_FORMATS = [CSV, ShiftJISCSV, XLSX]
 # --------------------------------------------------------------------------- parsing cells
 
 
-def _text(value) -> str:
+def normalised(value) -> str:
+    """NFKC and trimmed: for codes and numbers only (full-width ０１ → 01); text stays as given."""
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def _is_blank(value) -> bool:
+def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -257,7 +258,7 @@ def parse_integer(value) -> int | None:
 
     Raises ValueError with a Japanese message for anything else.
     """
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"「{value}」は数値ではありません。")
@@ -267,7 +268,7 @@ def parse_integer(value) -> int | None:
         if value == int(value):
             return int(value)
         raise ValueError(f"「{value}」は整数ではありません。小数は入力できません。")
-    text = _text(value).replace(",", "")
+    text = normalised(value).replace(",", "")
     if _INTEGER.fullmatch(text):
         return int(Decimal(text))
     if _DECIMAL.fullmatch(text):
@@ -279,11 +280,11 @@ def parse_integer(value) -> int | None:
 
 def parse_decimal(value) -> Decimal | None:
     """A decimal number from a cell (full-width digits accepted). Blank gives None."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
-    text = _text(value).replace(",", "")
+    text = normalised(value).replace(",", "")
     if not _DECIMAL.fullmatch(text):
         raise ValueError(f"「{value}」は数値として読み取れません。")
     try:
@@ -330,14 +331,14 @@ def parse_date(value) -> date | None:
 
     Blank gives None; raises ValueError with a Japanese message otherwise.
     """
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     # A date typed into a datetime cell comes back as "2026-03-31 00:00:00".
-    text = _MIDNIGHT.sub("", _text(value)).replace(" ", "")
+    text = _MIDNIGHT.sub("", normalised(value)).replace(" ", "")
     try:
         return _parse_date_text(text)
     except ValueError as error:
@@ -373,7 +374,7 @@ class CodeWidget(TextWidget):
     """An identifier (district code, staff number): full-width characters and spaces normalised."""
 
     def clean(self, value, row=None, **kwargs):
-        return _text(super().clean(value, row, **kwargs))
+        return normalised(super().clean(value, row, **kwargs))
 
 
 class IntegerWidget(widgets.IntegerWidget):
@@ -413,15 +414,15 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         self.labels = {str(value): str(label) for value, label in choices}
-        self.values = {_text(label): value for value, label in self.labels.items()}
-        self.values.update({_text(value): value for value in self.labels})
+        self.values = {normalised(label): value for value, label in self.labels.items()}
+        self.values.update({normalised(value): value for value in self.labels})
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return ""
         try:
-            return self.values[_text(value)]
+            return self.values[normalised(value)]
         except KeyError:
             allowed = "、".join(self.labels.values())
             raise ValueError(
@@ -443,11 +444,11 @@ class BooleanWidget(widgets.BooleanWidget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return self.blank
         if isinstance(value, bool):
             return value
-        text = _text(value).lower()
+        text = normalised(value).lower()
         if text in self.TRUE:
             return True
         if text in self.FALSE:
@@ -477,7 +478,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
     def _key(self, value) -> str:
         text = restore_cell(str(value))
-        return _text(text) if self.normalise else text.strip()
+        return normalised(text) if self.normalise else text.strip()
 
     def lookup(self) -> dict:
         if self._cache is None:
@@ -487,7 +488,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return self._cache
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -519,11 +520,15 @@ class LookupListWidget(widgets.ManyToManyWidget):
 
     def lookup(self) -> dict:
         if self._cache is None:
-            self._cache = {_text(getattr(obj, self.field)): obj for obj in self.model.objects.all()}
+            self._cache = {
+                normalised(getattr(obj, self.field)): obj for obj in self.model.objects.all()
+            }
         return self._cache
 
     def clean(self, value, row=None, **kwargs):
-        names = [] if _is_blank(value) else [n for n in self.SEPARATORS.split(_text(value)) if n]
+        names = (
+            [] if is_blank(value) else [n for n in self.SEPARATORS.split(normalised(value)) if n]
+        )
         if not names:
             if self.required:
                 raise ValueError(self.required_message)
@@ -706,11 +711,11 @@ class JapaneseModelResource(ModelResource):
     def match_headers(self, headers) -> list[str]:
         """Headers with spaces trimmed, and renamed to our column names when they differ
         only in full-width/half-width forms (地区名(かな) for 地区名（かな）)."""
-        known = {_text(name): name for name in self.known_columns()}
+        known = {normalised(name): name for name in self.known_columns()}
         matched = []
         for header in headers:
             text = "" if header is None else str(header).strip()
-            matched.append(known.get(_text(text), text))
+            matched.append(known.get(normalised(text), text))
         return matched
 
     @staticmethod
@@ -720,7 +725,7 @@ class JapaneseModelResource(ModelResource):
         raise ImportProblems(problems)
 
     def import_row(self, row, instance_loader, **kwargs):
-        if all(_is_blank(v) for v in row.values()):
+        if all(is_blank(v) for v in row.values()):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.blank = True

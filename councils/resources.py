@@ -37,9 +37,9 @@ from core.imports import (
     LookupListWidget,
     LookupWidget,
     TextWidget,
-    _is_blank,
-    _text,
     header_problem,
+    is_blank,
+    normalised,
     parse_date,
     parse_integer,
 )
@@ -179,18 +179,18 @@ def aggregate_population(
             return None
         return number
 
-    city_code = _text(municipality_code)[:5]
+    city_code = normalised(municipality_code)[:5]
     totals: dict[tuple, DistrictTotal] = {}
     seen: dict[tuple, int] = {}
     for offset, row in enumerate(rows):
         number = offset + 2
-        if all(_is_blank(v) for v in row):
+        if all(is_blank(v) for v in row):
             continue
         ok = True
         raw_code = cell(row, "地域コード")
         if isinstance(raw_code, float) and raw_code.is_integer():
             raw_code = int(raw_code)
-        code = _text("" if raw_code is None else raw_code)
+        code = normalised("" if raw_code is None else raw_code)
         if not code:
             problem(number, "地域コード", "地域コードを入力してください。", code="required")
             ok = False
@@ -228,7 +228,7 @@ def aggregate_population(
                 code="sex_sum_mismatch",
             )
             ok = False
-        given_city = _text(cell(row, "全国地方公共団体コード") or "")[:5]
+        given_city = normalised(cell(row, "全国地方公共団体コード") or "")[:5]
         if city_code and given_city and given_city != city_code:
             problem(
                 number,
@@ -240,7 +240,7 @@ def aggregate_population(
             )
             ok = False
         source = str(cell(row, "出典") or "").strip() or DEFAULT_SOURCE
-        age = _text(cell(row, "年齢") or "") if "年齢" in index else ""
+        age = normalised(cell(row, "年齢") or "") if "年齢" in index else ""
         if "年齢" in index and not age:
             problem(number, "年齢", "年齢を入力してください。", code="required")
             ok = False
