@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.imports import ImportExportAdminMixin
+
 from . import services
 from .models import (
     CivicCentre,
@@ -19,6 +21,7 @@ from .models import (
     MemberOrganisation,
     PopulationRecord,
 )
+from .resources import CivicCentreResource, CouncilResource, DistrictResource, PopulationResource
 from .selectors import council_households_on, council_populations_on
 
 admin.site.site_header = "地域協働ポータル 管理画面"
@@ -34,7 +37,9 @@ class PopulationInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [DistrictResource]
+    import_help = "列: 地区コード（必須）、地区名（必須）、地区名（かな）、備考。地区コードが同じ行は上書き更新します。"
     list_display = ("code", "name", "kana", "latest_population", "latest_as_of")
     search_fields = ("code", "name", "kana")
     inlines = [PopulationInline]
@@ -62,7 +67,13 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PopulationRecord)
-class PopulationRecordAdmin(SimpleHistoryAdmin):
+class PopulationRecordAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [PopulationResource]
+    import_help = (
+        "自治体標準オープンデータセット「地域・年齢別人口」の形式です。列: 調査年月日・地域コード・"
+        "総数（総人口）が必須、年齢・男性・女性・世帯数・全国地方公共団体コード・出典は任意。"
+        "年齢別の行は地域ごとに合計して、地区・調査年月日ごとに1件の人口として登録します。"
+    )
     list_display = ("district", "as_of", "population", "households", "source")
     list_filter = ("as_of", "source")
     search_fields = ("district__name", "district__code")
@@ -142,8 +153,13 @@ class CouncilForm(forms.ModelForm):
 
 
 @admin.register(Council)
-class CouncilAdmin(SimpleHistoryAdmin):
+class CouncilAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     form = CouncilForm
+    resource_classes = [CouncilResource]
+    import_help = (
+        "名称が同じ地域協働体は上書き更新します。区域は地区コードを「、」で区切って入力します。"
+        "段階を変えると段階の履歴に記録されます。"
+    )
     list_display = (
         "name",
         "kana",
@@ -318,7 +334,9 @@ class SecretaryIssueForm(forms.Form):
 
 
 @admin.register(CivicCentre)
-class CivicCentreAdmin(SimpleHistoryAdmin):
+class CivicCentreAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [CivicCentreResource]
+    import_help = "名称が同じ市民センターは上書き更新します。地域協働体は名称で指定します。"
     list_display = ("name", "council", "management", "managed_since", "address", "phone")
     list_filter = ("management",)
     search_fields = ("name", "kana", "address", "council__name")

@@ -1,0 +1,179 @@
+"""100,000 population rows through the admin's import path vs a plain bulk_create.
+
+Two files of 100,000 rows each, both Shift_JIS CSV as city systems write them:
+
+A. the national standard 地域・年齢別人口 with one row per district and age band
+   (5,000 districts × 20 bands): the import sums them into 5,000 records. The baseline is a
+   bulk_create of those 5,000 records, already summed (no reading, no checks, no history).
+B. one row per district and date (1,000 districts × 100 dates): 100,000 records. The
+   baseline is a bulk_create of the same 100,000 records.
+
+The import path is what the admin's confirm step runs: decode and parse the file, check
+every cell, load existing rows in a few queries, bulk insert with simple-history rows
+naming the user and the file. Each is timed for the dry run, the import, and a re-import
+of the same file (everything unchanged: no writes at all).
+"""
+
+import csv
+import io
+import time
+from datetime import date, timedelta
+
+from django.db import connection
+
+from core.imports import read_dataset
+from core.models import Municipality, User
+from councils.models import District, PopulationRecord
+from councils.resources import PopulationResource, aggregate_population
+
+BANDS = [f"{a}-{a + 4}歳" for a in range(0, 100, 5)]  # 20 bands
+
+
+def _csv(headers, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("cp932")
+
+
+def _districts(count: int, prefix: str) -> list[District]:
+    District.objects.bulk_create(
+        District(code=f"{prefix}{i:05d}", name=f"{prefix}第{i}地区") for i in range(count)
+    )
+    return list(District.objects.filter(code__startswith=prefix).order_by("code"))
+
+
+def _clear():
+    # Raw deletes: the ORM's delete() would load 100,000 rows to look for cascades.
+    for queryset in (PopulationRecord.objects.all(), PopulationRecord.history.all()):
+        queryset._raw_delete(queryset.db)
+
+
+def _timed(label, function):
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        result = function()
+        seconds = time.perf_counter() - started
+    print(f"  {label:<44} {seconds:8.2f} s  {queries:6d} queries")
+    return seconds, result
+
+
+def _import(data: bytes, user, *, dry_run: bool):
+    dataset = read_dataset(data, "population.csv")
+    result = PopulationResource().import_data(
+        dataset, dry_run=dry_run, user=user, file_name="population.csv"
+    )
+    assert not result.problems, result.problems[:3]
+    return result
+
+
+def _read_and_sum(data):
+    dataset = read_dataset(data, "population.csv")
+    totals, problems = aggregate_population(
+        list(dataset.headers),
+        list(dataset),
+        district_codes=set(District.objects.values_list("code", flat=True)),
+    )
+    assert not problems
+    return totals
+
+
+def _scenario(title, data, records, user):
+    print(title)
+    _timed("of which: read the file and sum it (no ORM)", lambda: _read_and_sum(data))
+    _timed("import: dry run (preview)", lambda: _import(data, user, dry_run=True))
+    seconds, result = _timed(
+        "import: confirm (writes + history)", lambda: _import(data, user, dry_run=False)
+    )
+    assert result.summary["new"] == len(records)
+    assert PopulationRecord.history.count() == len(records)
+    _timed("re-import of the same file (all unchanged)", lambda: _import(data, user, dry_run=False))
+    _clear()
+    baseline, _ = _timed(
+        "plain bulk_create of the records",
+        lambda: PopulationRecord.objects.bulk_create(records, batch_size=1000),
+    )
+    _clear()
+    print(f"  ratio import / bulk_create: {seconds / baseline:.1f}×")
+
+
+def run() -> None:
+    Municipality.objects.get_or_create(name="一関市", defaults={"local_government_code": "032093"})
+    user = User.objects.create(username="bench", full_name="ベンチ 太郎")
+    as_of = date(2026, 3, 31)
+
+    # A: 5,000 districts × 20 age bands.
+    districts = _districts(5_000, "A")
+    rows, totals = [], {}
+    for i, district in enumerate(districts):
+        for b, band in enumerate(BANDS):
+            male, female = 10 + (i + b) % 40, 12 + (i * 3 + b) % 35
+            rows.append(
+                [
+                    "032093",
+                    "2026-03-31",
+                    district.code,
+                    district.name,
+                    band,
+                    male + female,
+                    male,
+                    female,
+                ]
+            )
+            totals[district.pk] = totals.get(district.pk, 0) + male + female
+    data = _csv(
+        [
+            "全国地方公共団体コード",
+            "調査年月日",
+            "地域コード",
+            "地域名",
+            "年齢",
+            "総数",
+            "男性",
+            "女性",
+        ],
+        rows,
+    )
+    records = [
+        PopulationRecord(district=d, as_of=as_of, population=totals[d.pk], source="住民基本台帳")
+        for d in districts
+    ]
+    _scenario(
+        f"A. 地域・年齢別人口 {len(rows):,} rows → {len(records):,} records ({len(data) / 1e6:.1f} MB)",
+        data,
+        records,
+        user,
+    )
+
+    # B: 1,000 districts × 100 dates, one total per row.
+    districts = _districts(1_000, "B")
+    dates = [as_of - timedelta(days=30 * n) for n in range(100)]
+    rows, records = [], []
+    for i, district in enumerate(districts):
+        for n, day in enumerate(dates):
+            people = 500 + (i * 7 + n) % 900
+            rows.append([district.code, day.isoformat(), people, people // 2])
+            records.append(
+                PopulationRecord(
+                    district=district,
+                    as_of=day,
+                    population=people,
+                    households=people // 2,
+                    source="住民基本台帳",
+                )
+            )
+    data = _csv(["地域コード", "調査年月日", "総数", "世帯数"], rows)
+    _scenario(
+        f"B. one row per district and date: {len(rows):,} rows → {len(records):,} records",
+        data,
+        records,
+        user,
+    )

@@ -1,0 +1,195 @@
+"""Demo staffing for the Ichinoseki-like city: liaison staff at the head office and the
+seven branch offices (支所), their assignments, and each council's secretariat employees.
+
+Names and figures are invented. Two councils (舞川, 猿沢) are left without a main liaison
+since their liaison retired in March, so the overview has something to highlight.
+Every record is validated (``full_clean``) and created only when missing: running the
+loader again changes nothing.
+"""
+
+from datetime import date
+
+from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
+from councils.models import Council
+
+from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
+from .selectors import council_established_on
+
+HEAD_OFFICE = "まちづくり推進課"
+BRANCHES = ("花泉", "大東", "千厩", "東山", "室根", "川崎", "藤沢")
+
+# (name, kana, department); the region of a department is its first word.
+STAFF = [
+    ("佐藤 健太", "さとう けんた", HEAD_OFFICE),
+    ("千葉 由美", "ちば ゆみ", HEAD_OFFICE),
+    ("菅原 大輔", "すがわら だいすけ", HEAD_OFFICE),
+    ("小野寺 彩", "おのでら あや", HEAD_OFFICE),
+    ("及川 直樹", "おいかわ なおき", "花泉支所 地域振興課"),
+    ("熊谷 恵", "くまがい めぐみ", "花泉支所 地域振興課"),
+    ("阿部 翔", "あべ しょう", "大東支所 地域振興課"),
+    ("鈴木 美咲", "すずき みさき", "大東支所 地域振興課"),
+    ("岩渕 和也", "いわぶち かずや", "大東支所 地域振興課"),
+    ("佐々木 拓也", "ささき たくや", "千厩支所 地域振興課"),
+    ("畠山 千尋", "はたけやま ちひろ", "千厩支所 地域振興課"),
+    ("髙橋 誠", "たかはし まこと", "東山支所 地域振興課"),
+    ("金野 舞", "こんの まい", "東山支所 地域振興課"),
+    ("三浦 亮", "みうら りょう", "室根支所 地域振興課"),
+    ("伊藤 直美", "いとう なおみ", "室根支所 地域振興課"),
+    ("村上 優子", "むらかみ ゆうこ", "川崎支所 地域振興課"),
+    ("斎藤 隆", "さいとう たかし", "川崎支所 地域振興課"),
+    ("山﨑 悟", "やまざき さとる", "藤沢支所 地域振興課"),
+    ("吉田 綾", "よしだ あや", "藤沢支所 地域振興課"),
+]
+RETIRED = ("渡辺 昭", "わたなべ あきら", "大東支所 地域振興課")
+PHONES = {HEAD_OFFICE: "0191-21-8341"} | {
+    branch: f"0191-{30 + i}-2111" for i, branch in enumerate(BRANCHES)
+}
+# Region of each council's area, as in councils.demo.AREAS.
+REGIONS = {
+    "一関": ("一関", "山目", "中里", "真滝", "弥栄", "舞川", "萩荘", "厳美"),
+    "花泉": ("花泉", "涌津", "油島", "永井", "老松", "日形", "金沢"),
+    "大東": ("大原", "摺沢", "渋民", "曽慶", "猿沢", "興田", "内野", "京津畑"),
+    "千厩": ("千厩", "小梨", "奥玉", "磐清水"),
+    "東山": ("長坂", "田河津", "松川"),
+    "室根": ("室根",),
+    "川崎": ("川崎",),
+    "藤沢": ("藤沢",),
+}
+WITHOUT_MAIN = ("舞川", "猿沢")
+CITY_EMPLOYED_NOW = ("田河津", "京津畑")
+THIS_TERM = date(2026, 4, 1)
+LAST_TERM = date(2024, 4, 1)
+SURNAMES = [
+    "小岩",
+    "千田",
+    "菊池",
+    "藤野",
+    "皆川",
+    "岩井",
+    "昆野",
+    "白石",
+    "加藤",
+    "新沼",
+    "八重樫",
+]
+GIVEN = ["恵子", "美穂", "由紀", "智子", "久美", "真理", "裕子", "陽子", "和美", "幸恵", "典子"]
+
+
+def _create_valid(model, lookup: dict, defaults: dict):
+    """The existing row for ``lookup``, or a new one that passed full_clean()."""
+    existing = model.objects.filter(**lookup).first()
+    if existing:
+        return existing, False
+    obj = model(**lookup, **defaults)
+    obj.full_clean()
+    obj.save()
+    return obj, True
+
+
+def _staff(number: int, name: str, kana: str, department: str, active: bool = True):
+    region = department.split("支所")[0] if "支所" in department else HEAD_OFFICE
+    staff, _ = StaffMember.objects.get_or_create(
+        staff_number=f"{20100 + number}",
+        defaults={
+            "name": name,
+            "kana": kana,
+            "department": department,
+            "phone": PHONES[region],
+            "email": f"staff{20100 + number}@city.ichinoseki.example",
+            "is_active": active,
+        },
+    )
+    return staff
+
+
+def load(stdout=None) -> None:
+    staff = [_staff(i, *row) for i, row in enumerate(STAFF, start=1)]
+    retired = _staff(len(STAFF) + 1, *RETIRED, active=False)
+    by_region = {}
+    for member in staff:
+        region = member.department.split("支所")[0] if "支所" in member.department else "一関"
+        by_region.setdefault(region, []).append(member)
+
+    councils = {c.name.removesuffix("地域協働体"): c for c in Council.objects.all()}
+    for region, areas in REGIONS.items():
+        local = by_region[region]
+        for index, area in enumerate(areas):
+            council = councils.get(area)
+            if council is None:
+                continue
+            main = local[index % len(local)]
+            deputy = local[(index + 1) % len(local)] if len(local) > 1 else by_region["一関"][0]
+            if area in WITHOUT_MAIN:
+                # The liaison retired at the end of March; no successor yet.
+                _assign(council, retired, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
+            else:
+                if index % 3 == 0 and len(local) > 1:
+                    # Reassigned in April: the previous term stays as history.
+                    previous = local[(index + 1) % len(local)]
+                    _assign(council, previous, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
+                _assign(council, main, LiaisonRole.MAIN, THIS_TERM)
+            if deputy != main:
+                _assign(council, deputy, LiaisonRole.DEPUTY, THIS_TERM)
+
+    for index, council in enumerate(sorted(councils.values(), key=lambda c: c.kana)):
+        _secretariat(index, council)
+    if stdout:
+        stdout.write(
+            f"  市職員 {StaffMember.objects.count()}、担当 {LiaisonAssignment.objects.count()}、"
+            f"事務局員 {SecretariatEmployee.objects.count()}"
+        )
+
+
+def _assign(council, staff, role, started_on, ended_on=None):
+    return _create_valid(
+        LiaisonAssignment,
+        {"council": council, "staff": staff, "role": role, "started_on": started_on},
+        {"ended_on": ended_on, "note": "デモデータ"},
+    )
+
+
+def _person(index: int, offset: int = 0) -> str:
+    return (
+        f"{SURNAMES[(index + offset) % len(SURNAMES)]} {GIVEN[(index * 3 + offset) % len(GIVEN)]}"
+    )
+
+
+def _secretariat(index: int, council: Council) -> int:
+    """Year 1 employed by the city, then by the council (事業9); returns rows created."""
+    established = council_established_on(council)
+    if established is None:
+        return 0  # a council still preparing has no secretariat yet
+    first_year = fiscal_year(established)
+    salary = 150_000 + (index % 6) * 5_000
+    costs = {
+        "monthly_salary": salary,
+        "monthly_insurance": salary * 15 // 100,
+        "yearly_health_check": 8_800,
+    }
+    created = 0
+    _, new = _create_valid(
+        SecretariatEmployee,
+        {"council": council, "name": _person(index), "started_on": established},
+        {"employer": Employer.CITY, "ended_on": fiscal_year_end(first_year), **costs},
+    )
+    created += new
+    second_year = fiscal_year_start(first_year + 1)
+    if council.name.removesuffix("地域協働体") in CITY_EMPLOYED_NOW:
+        _, new = _create_valid(
+            SecretariatEmployee,
+            {"council": council, "name": _person(index), "started_on": second_year},
+            {"employer": Employer.COUNCIL, "ended_on": date(2026, 3, 31), **costs},
+        )
+        created += new
+        _, new = _create_valid(
+            SecretariatEmployee,
+            {"council": council, "name": _person(index, 5), "started_on": THIS_TERM},
+            {"employer": Employer.CITY, "ended_on": None, "note": "新任のため市が雇用", **costs},
+        )
+        return created + new
+    _, new = _create_valid(
+        SecretariatEmployee,
+        {"council": council, "name": _person(index), "started_on": second_year},
+        {"employer": Employer.COUNCIL, "ended_on": None, **costs},
+    )
+    return created + new

@@ -1,0 +1,26 @@
+"""Helpers for the import tests: the sample files live in tests/imports/."""
+
+from pathlib import Path
+
+from core.imports import read_dataset
+from core.models import Municipality
+
+SAMPLES = Path(__file__).resolve().parent.parent / "imports"
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def run_import(resource_class, name: str, *, user=None, dry_run=False, data: bytes | None = None):
+    """Import a sample file (or ``data`` under that name) as the admin's confirm step does."""
+    dataset = read_dataset(sample(name) if data is None else data, name)
+    return resource_class().import_data(dataset, dry_run=dry_run, user=user, file_name=name)
+
+
+def problems(result) -> list[tuple]:
+    return [(p.row, p.column, p.code) for p in result.problems]
+
+
+def city():
+    return Municipality.objects.create(name="一関市", local_government_code="032093")
