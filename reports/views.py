@@ -18,9 +18,7 @@ class HomePage(PublicPage):
         designated = sum(1 for c in centres if c.management == "designated")
         stages = selectors.stage_counts()
         plans = list(plan_selectors.published_plans())
-        latest = list(
-            plan_selectors.published_progress().order_by("-published_at", "-pk")[:5]
-        )
+        latest = list(plan_selectors.published_progress().order_by("-published_at", "-pk")[:5])
         table = Table(
             "stages",
             "段階別の団体数",
