@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from core.calendar import CalendarParseError, Period, parse_period
+from core.exports import neutralise_cell, restore_cell
 
 from .models import PlanItem, ProgressEntry, ProgressStatus
 from .services import OWNER, actor_has_role, check_entry_editable
@@ -44,23 +45,16 @@ class CountWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-# A cell starting with one of these is a formula to Excel (CSV) or openpyxl (xlsx).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 class TextWidget(widgets.Widget):
     """Free text. Exported with a leading apostrophe when it would read as a formula, and
     imported without it, so the round trip gives back the same text."""
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).replace("\r\n", "\n")
-        if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
-            text = text[1:]
-        return text.strip()
+        return restore_cell(text).strip()
 
     def render(self, value, obj=None, **kwargs):
-        text = value or ""
-        return "'" + text if text.startswith(FORMULA_STARTS) else text
+        return neutralise_cell(value or "")
 
 
 class StatusWidget(widgets.Widget):

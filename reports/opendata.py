@@ -10,17 +10,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """Stop a spreadsheet from running a cell as a formula: prefix an apostrophe.
-
-    Numbers stay numbers: only text starting with = + - @ tab or CR is changed.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from core.exports import neutralise_cell
 
 
 @dataclass
@@ -51,7 +41,7 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else neutralise_formula(_plain(v)) for v in row])
+        writer.writerow(["" if v is None else neutralise_cell(_plain(v)) for v in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote_filename(filename)}.csv"
     return response

@@ -13,24 +13,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.calendar import fiscal_year_label, wareki_date
+from core.exports import neutralise_cell as safe_cell
 
 from .engine import unit_label
 from .selectors import Allocation
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection in one exported text cell.
-
-    Text starting with = + - @, a tab or a carriage return gets a leading apostrophe so
-    spreadsheets show it as text instead of running it. Numbers and None pass through,
-    so negative amounts stay numbers.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 @dataclass
