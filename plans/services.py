@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.calendar import Period
 from councils.selectors import active_secretary_council
 from reports.cache import clear_public_cache
+from staffing.selectors import liaison_user_ids
 
 from .models import (
     EDITABLE_STATES,
@@ -45,15 +46,18 @@ class TransitionRefused(ValidationError):
 OWNER = "owner"  # the council's secretary (community plan) or city staff (city plan)
 REVIEWER = "reviewer"  # city staff who review progress
 PUBLISHER = "publisher"  # city staff who publish plans and progress
+LIAISON = "liaison"  # the council's liaison staff, who write the city's comment (所見)
 
 
 def actor_has_role(*, plan: Plan, role: str, actor) -> bool:
     """Whether ``actor`` holds ``role`` for ``plan``. The one place roles are decided.
 
     Owner: the council's active secretary for a community plan; staff who may change plans
-    for the city's plan. Reviewers are any staff with change permission on progress for
-    now; once liaison assignments exist this is where review narrows to the council's
-    liaison.
+    for the city's plan. Reviewers (accept, return, reopen) are staff with change
+    permission on progress. The comment (所見) on a community plan's progress is the
+    council's liaison's to write: a reviewer who is one of its current liaisons, or an
+    administrator (who may delete progress); while the council has no liaison with a
+    login, any reviewer may write it so that no entry is left without one.
     """
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
@@ -62,8 +66,13 @@ def actor_has_role(*, plan: Plan, role: str, actor) -> bool:
             council = active_secretary_council(actor)
             return council is not None and council.pk == plan.council_id
         return actor.is_staff and actor.has_perm("plans.change_plan")
-    if role == REVIEWER:
-        return actor.is_staff and actor.has_perm("plans.change_progressentry")
+    if role in (REVIEWER, LIAISON):
+        if not (actor.is_staff and actor.has_perm("plans.change_progressentry")):
+            return False
+        if role == REVIEWER or plan.kind != PlanKind.COMMUNITY:
+            return True
+        liaisons = liaison_user_ids(plan.council_id)
+        return not liaisons or actor.pk in liaisons or actor.has_perm("plans.delete_progressentry")
     if role == PUBLISHER:
         return actor.is_staff and actor.has_perm("plans.publish_plan")
     raise ValueError(f"unknown role {role!r}")
@@ -88,7 +97,7 @@ class Move:
 PROGRESS_TRANSITIONS = {
     ProgressAction.SUBMIT: Move(EDITABLE_STATES, ReviewState.SUBMITTED, OWNER),
     ProgressAction.COMMENT: Move(
-        (ReviewState.SUBMITTED, ReviewState.ACCEPTED), None, REVIEWER, needs_comment=True
+        (ReviewState.SUBMITTED, ReviewState.ACCEPTED), None, LIAISON, needs_comment=True
     ),
     ProgressAction.ACCEPT: Move((ReviewState.SUBMITTED,), ReviewState.ACCEPTED, REVIEWER),
     ProgressAction.RETURN: Move(

@@ -48,6 +48,16 @@ def current_liaisons(council: Council, day: date | None = None) -> list[LiaisonA
     )
 
 
+def liaison_user_ids(council_id: int, day: date | None = None) -> set[int]:
+    """Login ids of the council's current liaisons (main and deputy) who have one."""
+    day = day or timezone.localdate()
+    return set(
+        _current(LiaisonAssignment.objects.filter(council_id=council_id), day)
+        .exclude(staff__user__isnull=True)
+        .values_list("staff__user_id", flat=True)
+    )
+
+
 def public_liaison_department(council: Council, day: date | None = None) -> str | None:
     """Only the department of the council's main liaison, for public pages (no name, no contact)."""
     day = day or timezone.localdate()
