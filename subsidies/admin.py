@@ -385,3 +385,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
     @admin.display(description="予算額", ordering="amount")
     def amount_display(self, obj):
         return f"{obj.amount:,}円"
+
+
+# The grant lifecycle's admin (review queue, transitions, ledger) registers itself there.
+from . import admin_lifecycle  # noqa: E402, F401
