@@ -150,7 +150,9 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
         allocation = table = error = None
         if year is not None:
             try:
-                allocation = selectors.allocation_for(programme, year)
+                allocation = selectors.allocation_for(
+                    programme, year, previous_grants=selectors.decided_grants(programme)
+                )
             except ValidationError as exc:
                 error = exc.messages[0]
         if allocation is not None:
@@ -184,6 +186,8 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
                 exports.allocation_notes(allocation, include_example=False) if allocation else []
             ),
             "error": error,
+            "granted_total": selectors.granted_total(programme, year) if year else None,
+            "budget_left": selectors.budget_left(programme, year) if year else None,
             "fiscal_year": year,
             "years": years,
         }
