@@ -169,8 +169,9 @@ def application_transition(
         )
     with transaction.atomic():
         # Lock the row: two staff acting at once see each other's result, not a stale copy.
+        # Only this row ("self"): the budget is locked on its own row where it matters.
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("programme", "council")
             .get(pk=application.pk)
         )
@@ -247,7 +248,7 @@ def record_past_transition(
         )
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("programme", "council")
             .get(pk=application.pk)
         )

@@ -6,8 +6,8 @@ import pytest
 from councils.models import Stage
 from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
 
-from .lifecycle import YEAR, World
 from .factories import BudgetFactory, ExpenseCategoryFactory, RuleFactory
+from .lifecycle import YEAR, World
 
 
 @pytest.fixture(autouse=True)

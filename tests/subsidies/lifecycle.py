@@ -2,7 +2,6 @@
 services, and read back everything a refused move must leave alone."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.utils import timezone
 
@@ -34,7 +33,17 @@ class World:
         return [LineInput(self.juyohi, amount, f"消耗品{i}") for i, amount in enumerate(amounts, 1)]
 
 
-def draft(world, *, amount=120_000, council=None, secretary=None, year=YEAR, programme=None, lines=None, title="防災マップの作成"):
+def draft(
+    world,
+    *,
+    amount=120_000,
+    council=None,
+    secretary=None,
+    year=YEAR,
+    programme=None,
+    lines=None,
+    title="防災マップの作成",
+):
     return services.create_application(
         council=council or world.council,
         programme=programme or world.programme,
@@ -50,18 +59,20 @@ def draft(world, *, amount=120_000, council=None, secretary=None, year=YEAR, pro
 
 
 def step(application, action, actor, **data):
-    return services.application_transition(application=application, action=action, actor=actor, **data)
+    return services.application_transition(
+        application=application, action=action, actor=actor, **data
+    )
 
 
-def application_in(world, status, *, refund=False, amount=120_000):
+def application_in(world, status, *, refund=False, amount=120_000, council=None, secretary=None):
     """An application brought to ``status`` by real transitions.
 
     ``refund``: pay the whole decided amount in advance and report lower actual costs, so
     the confirmed amount is below what was paid.
     """
-    sec, staff = world.secretary, world.staff
+    sec, staff = secretary or world.secretary, world.staff
     refund = refund or status == Status.REFUND_REQUESTED
-    app = draft(world, amount=amount)
+    app = draft(world, amount=amount, council=council, secretary=sec)
     if status == Status.DRAFT:
         return app
     step(app, "submit", sec)
@@ -79,7 +90,14 @@ def application_in(world, status, *, refund=False, amount=120_000):
     if status == Status.DECIDED:
         return app
     if status == Status.CHANGE_REQUESTED:
-        return step(app, "request_change", sec, comment="講師を増やすため", lines=world.lines(150_000), amount=150_000)
+        return step(
+            app,
+            "request_change",
+            sec,
+            comment="講師を増やすため",
+            lines=world.lines(150_000),
+            amount=150_000,
+        )
     actual = world.lines(amount - 30_000 if refund else amount)
     step(app, "submit_report", sec, lines=actual, report_text="防災マップを2,500部配布した。")
     if status == Status.REPORT_SUBMITTED:
@@ -105,7 +123,11 @@ def snapshot(application):
     row.pop("updated_at")
     return (
         row,
-        list(ApplicationLine.objects.filter(application=application).values_list("kind", "category_id", "amount")),
+        list(
+            ApplicationLine.objects.filter(application=application).values_list(
+                "kind", "category_id", "amount"
+            )
+        ),
         application.events.count(),
         Notice.objects.count(),
     )

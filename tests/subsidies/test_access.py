@@ -92,7 +92,9 @@ def test_secretary_cannot_call_staff_transitions(client, world):
     world.secretary.is_staff = True
     world.secretary.save()
     with pytest.raises(services.TransitionError) as refused:
-        services.application_transition(application=application, action="decide", actor=world.secretary)
+        services.application_transition(
+            application=application, action="decide", actor=world.secretary
+        )
     assert refused.value.code == "role_not_allowed"
     assert snapshot(application) == before
 

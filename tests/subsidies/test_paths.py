@@ -49,7 +49,9 @@ def file_and_submit(sec, world, **data):
 def test_return_and_resubmit(sec, staff, world, django_capture_on_commit_callbacks):
     application = file_and_submit(sec, world)
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_post(staff, application, "return", comment="需用費の内訳を書いてください。")
+        response = staff_post(
+            staff, application, "return", comment="需用費の内訳を書いてください。"
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.RETURNED

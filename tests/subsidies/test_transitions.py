@@ -84,7 +84,9 @@ NOT_ALLOWED = [
 ]
 
 
-@pytest.mark.parametrize(("status", "action"), NOT_ALLOWED, ids=[f"{s}-{a}" for s, a in NOT_ALLOWED])
+@pytest.mark.parametrize(
+    ("status", "action"), NOT_ALLOWED, ids=[f"{s}-{a}" for s, a in NOT_ALLOWED]
+)
 def test_move_not_in_the_table_is_refused_and_changes_nothing(world, status, action):
     app = application_in(world, status)
     before = snapshot(app)
@@ -112,12 +114,19 @@ def test_unknown_action_is_refused(world):
         (Status.SUBMITTED, "decide", {"amount": 1.5}, "non_integer_amount"),
         (Status.SUBMITTED, "decide", {"amount": 120_001}, "above_engine_amount"),
         (Status.DECIDED, "pay_advance", {"amount": 120_001}, "advance_above_decided"),
-        (Status.DECIDED, "request_change", {"comment": "増額", "lines": [], "amount": 1}, "no_lines"),
+        (
+            Status.DECIDED,
+            "request_change",
+            {"comment": "増額", "lines": [], "amount": 1},
+            "no_lines",
+        ),
         (Status.DECIDED, "submit_report", {"lines": [], "report_text": "実施"}, "no_lines"),
         (Status.CONFIRMED, "request_refund", {}, "no_refund_due"),
     ],
 )
-def test_guarded_move_is_refused_with_its_code_and_changes_nothing(world, status, action, data, code):
+def test_guarded_move_is_refused_with_its_code_and_changes_nothing(
+    world, status, action, data, code
+):
     app = application_in(world, status)
     before = snapshot(app)
     role = TRANSITIONS[(status, action)][1]

@@ -31,7 +31,9 @@ def test_pdf_jpeg_png_accepted_by_content(sec, world, kind):
     content, content_type = FILES[kind]
     # The name says nothing: the content decides.
     upload = SimpleUploadedFile("scan.dat", content, content_type="application/octet-stream")
-    response = sec.post(portal("new"), {**application_data(world, action="save"), "files": [upload]})
+    response = sec.post(
+        portal("new"), {**application_data(world, action="save"), "files": [upload]}
+    )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.content_type == content_type
@@ -80,7 +82,9 @@ def test_too_large_refused_at_the_setting(sec, world, settings):
 
 def test_empty_file_refused(sec, world):
     upload = SimpleUploadedFile("empty.pdf", b"")
-    response = sec.post(portal("new"), {**application_data(world, action="save"), "files": [upload]})
+    response = sec.post(
+        portal("new"), {**application_data(world, action="save"), "files": [upload]}
+    )
     assert response.status_code == 200
     assert not Attachment.objects.exists()
 
