@@ -26,6 +26,7 @@ from councils.models import Council
 from . import exports, selectors, services
 from .forms import STAFF_FORMS, ApplicationForm, AttachmentsForm, line_formset, staff_form_initial
 from .models import (
+    AMOUNT_FIELDS,
     REPORT_OWED_STATUSES,
     Application,
     ApplicationEvent,
@@ -171,8 +172,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "decided",
         "paid",
         "report_due",
-        "submitted_at",
-        "proxy_entry",
     )
     list_display_links = ("reference_display", "title")
     list_filter = (
@@ -210,15 +209,15 @@ class ApplicationAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "status",
-                    "requested_amount",
-                    ("decided_amount", "decided_on"),
+                    "requested_yen",
+                    ("decided_yen", "decided_on"),
                     "report_due_on",
-                    ("advance_amount", "advance_paid_on"),
-                    ("change_requested_amount", "change_reason"),
-                    ("confirmed_amount", "confirmed_on"),
-                    ("paid_amount", "paid_on"),
-                    ("refund_amount", "refund_due_on"),
-                    ("refunded_amount", "refund_received_on"),
+                    ("advance_yen", "advance_paid_on"),
+                    ("change_requested_yen", "change_reason"),
+                    ("confirmed_yen", "confirmed_on"),
+                    ("paid_yen", "paid_on"),
+                    ("refund_yen", "refund_due_on"),
+                    ("refunded_yen", "refund_received_on"),
                 )
             },
         ),
@@ -227,7 +226,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Changes go through the transition buttons, which audit each one.
-        return [f.name for f in Application._meta.fields]
+        return [f.name for f in Application._meta.fields] + [
+            f"{name.removesuffix('_amount')}_yen" for name in AMOUNT_FIELDS
+        ]
 
     def has_add_permission(self, request):
         return False
@@ -235,8 +236,42 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="申請額")
+    def requested_yen(self, obj):
+        return _yen(obj.requested_amount)
+
+    @admin.display(description="交付決定額")
+    def decided_yen(self, obj):
+        return _yen(obj.decided_amount)
+
+    @admin.display(description="前金払額")
+    def advance_yen(self, obj):
+        return _yen(obj.advance_amount)
+
+    @admin.display(description="変更後の申請額")
+    def change_requested_yen(self, obj):
+        return _yen(obj.change_requested_amount)
+
+    @admin.display(description="確定額")
+    def confirmed_yen(self, obj):
+        return _yen(obj.confirmed_amount)
+
+    @admin.display(description="支払済額（前金を含む）")
+    def paid_yen(self, obj):
+        return _yen(obj.paid_amount)
+
+    @admin.display(description="返還請求額")
+    def refund_yen(self, obj):
+        return _yen(obj.refund_amount)
+
+    @admin.display(description="返還済額")
+    def refunded_yen(self, obj):
+        return _yen(obj.refunded_amount)
+
     @admin.display(description="受付番号", ordering="pk")
     def reference_display(self, obj):
+        if obj.proxy_entry:
+            return format_html("{}<br><small>窓口代行入力</small>", obj.reference)
         return obj.reference
 
     @admin.display(description="年度", ordering="fiscal_year")
@@ -329,7 +364,6 @@ class ApplicationAdmin(admin.ModelAdmin):
                     fiscal_year=application.fiscal_year,
                     lines=lines[kind],
                     exclude=application.pk,
-                    use_budget=kind != LineKind.ACTUAL,
                 )
                 breakdowns.append({"title": title, "lines": grant.lines, "amount": grant.amount})
             except ValidationError as error:

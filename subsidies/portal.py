@@ -80,7 +80,11 @@ def next_step(application: Application, today: date | None = None) -> NextStep:
             deadline=due,
             yours=True,
         )
-    return NextStep("")
+    if status == Status.COMPLETED:
+        return NextStep("手続はすべて完了しました。")
+    if status == Status.REFUSED:
+        return NextStep("交付しないことに決定しました。理由は不交付決定通知書でご確認ください。")
+    return NextStep("取り下げた申請です。")
 
 
 def dashboard_panel(request) -> dict | None:

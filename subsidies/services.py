@@ -774,7 +774,6 @@ def confirmation_amount(app) -> tuple[int, engine.Grant]:
         fiscal_year=app.fiscal_year,
         lines=lines,
         exclude=app.pk,
-        use_budget=False,
     )
     return min(app.decided_amount or 0, grant.amount), grant
 
