@@ -67,8 +67,12 @@ class FiscalYearFilter(admin.SimpleListFilter):
     parameter_name = "fiscal_year"
 
     def lookups(self, request, model_admin):
-        years = Application.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
-        return [(y, fiscal_year_label(y)) for y in dict.fromkeys(years)]
+        years = (
+            Application.objects.order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(y, fiscal_year_label(y)) for y in years]
 
     def queryset(self, request, queryset):
         if self.value():

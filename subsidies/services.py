@@ -679,8 +679,6 @@ def _check_lines(app, lines) -> None:
 def _do_request_change(app, *, actor, comment, lines=(), amount=None, **data):
     _require_comment(comment, "変更の理由")
     _check_lines(app, lines)
-    if app.report_submitted_on is not None:
-        raise TransitionError("実績報告の後は変更申請できません。", "report_already_submitted")
     amount = _positive_amount(amount)
     grant = engine_grant(
         council=app.council,

@@ -6,7 +6,7 @@ with forms and call subsidies.services for every change.
 """
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -481,6 +481,3 @@ def notice_download(request, pk, notice_pk):
     except Notice.DoesNotExist:
         raise Http404("通知書が見つかりません。") from None
     return notice_response(notice)
-
-
-NON_FIELD = NON_FIELD_ERRORS
