@@ -166,6 +166,7 @@ PDF_FONT_FILES = [
     ),
 ]
 PDF_CACHE_DIR = Path(env("PDF_CACHE_DIR", default=str(MEDIA_ROOT / "pdf-cache")))
+SUBSIDY_UPLOAD_MAX_BYTES = env.int("SUBSIDY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -150,7 +150,9 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
         allocation = table = error = None
         if year is not None:
             try:
-                allocation = selectors.allocation_for(programme, year)
+                allocation = selectors.allocation_for(
+                    programme, year, previous_grants=selectors.decided_grants(programme)
+                )
             except ValidationError as exc:
                 error = exc.messages[0]
         if allocation is not None:
@@ -184,6 +186,8 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
                 exports.allocation_notes(allocation, include_example=False) if allocation else []
             ),
             "error": error,
+            "granted_total": selectors.granted_total(programme, year) if year else None,
+            "budget_left": selectors.budget_left(programme, year) if year else None,
             "fiscal_year": year,
             "years": years,
         }
@@ -385,3 +389,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
     @admin.display(description="予算額", ordering="amount")
     def amount_display(self, obj):
         return f"{obj.amount:,}円"
+
+
+# The grant lifecycle's admin (review queue, transitions, ledger) registers itself there.
+from . import admin_lifecycle  # noqa: E402, F401

@@ -200,3 +200,123 @@ def allocation_xlsx(allocation: Allocation) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# 補助金交付台帳 (the ledger) ---------------------------------------------------------
+
+
+LEDGER_COLUMNS = [
+    Column("受付番号", "text"),
+    Column("補助制度", "text"),
+    Column("地域協働体", "text"),
+    Column("事業名", "text"),
+    Column("状況", "text"),
+    Column("申請日", "text"),
+    Column("申請額（円）", "yen"),
+    Column("交付決定日", "text"),
+    Column("交付決定額（円）", "yen"),
+    Column("前金払額（円）", "yen"),
+    Column("支払済額（円）", "yen"),
+    Column("額の確定日", "text"),
+    Column("確定額（円）", "yen"),
+    Column("返還請求額（円）", "yen"),
+    Column("返還済額（円）", "yen"),
+    Column("受付方法", "text"),
+]
+
+
+@dataclass
+class LedgerTable:
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    totals: list = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+def _date(value) -> str:
+    return wareki_date(value) if value else ""
+
+
+def ledger_table(fiscal_year: int, applications) -> LedgerTable:
+    """One row per application of the year (drafts excluded), with totals of each amount."""
+    rows = []
+    for a in applications:
+        submitted = a.submitted_at.date() if a.submitted_at else None
+        rows.append(
+            [
+                a.reference,
+                a.programme.name,
+                a.council.name,
+                a.title,
+                a.get_status_display(),
+                _date(submitted),
+                a.requested_amount,
+                _date(a.decided_on),
+                a.decided_amount,
+                a.advance_amount,
+                a.net_paid_amount,
+                _date(a.confirmed_on),
+                a.confirmed_amount,
+                a.refund_amount,
+                a.refunded_amount,
+                "窓口代行入力" if a.proxy_entry else "ポータル",
+            ]
+        )
+    totals = ["合計", f"{len(rows)}件", "", "", "", ""]
+    for index in range(6, len(LEDGER_COLUMNS) - 1):
+        if LEDGER_COLUMNS[index].kind == "yen":
+            totals.append(sum(row[index] or 0 for row in rows))
+        else:
+            totals.append("")
+    totals.append("")
+    return LedgerTable(
+        title=f"補助金交付台帳 {fiscal_year_label(fiscal_year)}",
+        columns=LEDGER_COLUMNS,
+        rows=rows,
+        totals=totals,
+    )
+
+
+def ledger_csv(table: LedgerTable) -> bytes:
+    """UTF-8 with a BOM; every text cell through safe_cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(table.title)])
+    writer.writerow([safe_cell(header) for header in table.headers])
+    for row in [*table.rows, table.totals]:
+        writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def ledger_xlsx(table: LedgerTable) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "交付台帳"
+    sheet.append([safe_cell(table.title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    sheet.append([safe_cell(h) for h in table.headers])
+    fill = PatternFill("solid", fgColor="E8EDF3")
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in [*table.rows, table.totals]:
+        sheet.append([safe_cell(v) for v in row])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 24 if column.kind == "text" else 15
+        if column.kind == "yen":
+            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
+                cell.number_format = "#,##0"
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

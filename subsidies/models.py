@@ -1,16 +1,22 @@
 """Subsidy programmes as data: programmes, rule versions by fiscal year, budgets."""
 
-from datetime import date
+import os
+import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from core.calendar import fiscal_year_label
+from core.calendar import fiscal_year_end, fiscal_year_label
 from councils.models import Stage
 
 from .engine import RuleTerms, rate_label
@@ -118,6 +124,28 @@ class SubsidyProgramme(models.Model):
         help_text="対象となる活動や経費など、地域協働体に案内する内容。",
     )
     notes = models.TextField("市の内部メモ", blank=True)
+    regulation_name = models.CharField(
+        "根拠となる要綱",
+        max_length=100,
+        blank=True,
+        help_text="通知書の本文に記載します（例: 一関市地域協働体活動費補助金交付要綱）。",
+    )
+    notice_prefix = models.CharField(
+        "文書番号の記号",
+        max_length=20,
+        blank=True,
+        help_text="通知書の文書番号の頭に付けます（例: 一関ま → 一関ま第123号）。",
+    )
+    notice_conditions = models.TextField(
+        "交付の条件",
+        blank=True,
+        help_text="交付決定通知書に記載する条件。1行に1項目。",
+    )
+    contact_email = models.EmailField(
+        "担当課のメールアドレス",
+        blank=True,
+        help_text="申請・報告があったときの通知先。空欄の場合は設定 MANAGERS の宛先に送ります。",
+    )
     sort_order = models.PositiveSmallIntegerField("表示順", default=0)
     history = HistoricalRecords(verbose_name="補助制度の変更履歴")
 
@@ -216,6 +244,17 @@ class ProgrammeRule(models.Model):
         ExpenseCategory, related_name="rules", verbose_name="対象経費の区分", blank=True
     )
     advance_payment_allowed = models.BooleanField("前金払い可", default=False)
+    report_due_days = models.PositiveSmallIntegerField(
+        "実績報告の期限（事業完了日からの日数）",
+        default=30,
+        help_text="事業が完了した日から起算してこの日数を経過した日までに実績報告を求めます。",
+    )
+    report_days_after_year_end = models.PositiveSmallIntegerField(
+        "実績報告の最終期限（年度末からの日数）",
+        default=10,
+        help_text="遅くとも年度末（3月31日）からこの日数を経過した日までに提出（例: 10 → 4月10日）。"
+        "上の期限と早い方が期限になります。",
+    )
     max_applications_per_theme = models.PositiveSmallIntegerField(
         "同一テーマの申請回数の上限",
         null=True,
@@ -313,6 +352,13 @@ class ProgrammeRule(models.Model):
         """The day whose population the 地域割 uses for ``fiscal_year``."""
         return self.population_reference_date or date(fiscal_year, 3, 31)
 
+    def report_due_on(self, fiscal_year: int, work_ends_on: date | None) -> date:
+        """実績報告の期限: N days after the work ends, at the latest M days after the year."""
+        latest = fiscal_year_end(fiscal_year) + timedelta(days=self.report_days_after_year_end)
+        if work_ends_on is None:
+            return latest
+        return min(work_ends_on + timedelta(days=self.report_due_days), latest)
+
     def terms(self) -> RuleTerms:
         """The plain terms the engine calculates with (prefetch eligible_categories)."""
         categories = list(self.eligible_categories.all())
@@ -409,3 +455,440 @@ class Budget(models.Model):
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             raise _move_to_fields(error, {"duplicate_budget": "fiscal_year"}) from None
+
+
+# The grant lifecycle ---------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    """Where an application stands; the moves between them are subsidies.services.TRANSITIONS."""
+
+    DRAFT = "draft", "下書き"
+    SUBMITTED = "submitted", "申請中"
+    RETURNED = "returned", "差戻し"
+    DECIDED = "decided", "交付決定"
+    REFUSED = "refused", "不交付"
+    WITHDRAWN = "withdrawn", "取下げ"
+    CHANGE_REQUESTED = "change_requested", "変更申請中"
+    REPORT_SUBMITTED = "report_submitted", "実績報告済"
+    REPORT_RETURNED = "report_returned", "実績報告差戻し"
+    CONFIRMED = "confirmed", "額の確定"
+    REFUND_REQUESTED = "refund_requested", "返還請求中"
+    COMPLETED = "completed", "完了"
+
+
+# A decided amount (or, once confirmed, the confirmed one) is committed in these statuses:
+# it counts against the budget and as a previous grant for the caps.
+GRANTED_STATUSES = (
+    Status.DECIDED,
+    Status.CHANGE_REQUESTED,
+    Status.REPORT_SUBMITTED,
+    Status.REPORT_RETURNED,
+    Status.CONFIRMED,
+    Status.REFUND_REQUESTED,
+    Status.COMPLETED,
+)
+# The performance report is still owed in these statuses (overdue after report_due_on).
+REPORT_OWED_STATUSES = (Status.DECIDED, Status.CHANGE_REQUESTED, Status.REPORT_RETURNED)
+# Not finished: shown on the secretary's dashboard as open.
+OPEN_STATUSES = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.DECIDED,
+    Status.CHANGE_REQUESTED,
+    Status.REPORT_SUBMITTED,
+    Status.REPORT_RETURNED,
+    Status.CONFIRMED,
+    Status.REFUND_REQUESTED,
+)
+
+
+# Amounts whose every change is recorded in ApplicationEvent.changes, with their labels.
+AMOUNT_FIELDS = {
+    "requested_amount": "申請額",
+    "decided_amount": "交付決定額",
+    "change_requested_amount": "変更後の申請額",
+    "advance_amount": "前金払額",
+    "paid_amount": "支払済額",
+    "confirmed_amount": "確定額",
+    "refund_amount": "返還請求額",
+    "refunded_amount": "返還済額",
+}
+
+
+class Application(models.Model):
+    """交付申請: one council's claim under one programme for one fiscal year, to completion.
+
+    Amounts and status change only through subsidies.services.application_transition,
+    which writes an ApplicationEvent for each move.
+    """
+
+    council = models.ForeignKey(
+        "councils.Council",
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
+        verbose_name="地域協働体",
+    )
+    programme = models.ForeignKey(
+        SubsidyProgramme,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name="補助制度",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "年度（西暦）",
+        validators=[MinValueValidator(1989, "年度は1989年度以降にしてください。")],
+    )
+    title = models.CharField("事業名", max_length=100)
+    purpose = models.TextField("事業の目的・内容", blank=True)
+    work_starts_on = models.DateField("事業の開始日", null=True, blank=True)
+    work_ends_on = models.DateField("事業の完了予定日", null=True, blank=True)
+    status = models.CharField(
+        "状況", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    requested_amount = YenField("申請額（円）", null=True, blank=True)
+    decided_amount = YenField("交付決定額（円）", null=True, blank=True)
+    decided_on = models.DateField("交付決定日", null=True, blank=True)
+    report_due_on = models.DateField("実績報告の期限", null=True, blank=True)
+    advance_amount = YenField("前金払額（円）", default=0)
+    advance_paid_on = models.DateField("前金払日", null=True, blank=True)
+    paid_amount = YenField("支払済額（円、前金を含む）", default=0)
+    paid_on = models.DateField("最終支払日", null=True, blank=True)
+    change_requested_amount = YenField("変更後の申請額（円）", null=True, blank=True)
+    change_reason = models.TextField("変更の理由", blank=True)
+    report_text = models.TextField("実施内容（実績報告）", blank=True)
+    report_submitted_on = models.DateField("実績報告日", null=True, blank=True)
+    confirmed_amount = YenField("確定額（円）", null=True, blank=True)
+    confirmed_on = models.DateField("額の確定日", null=True, blank=True)
+    refund_amount = YenField("返還請求額（円）", default=0)
+    refund_due_on = models.DateField("返還の納期限", null=True, blank=True)
+    refunded_amount = YenField("返還済額（円）", default=0)
+    refund_received_on = models.DateField("返還金の受領日", null=True, blank=True)
+    submitted_at = models.DateTimeField("申請日時", null=True, blank=True)
+    proxy_entry = models.BooleanField(
+        "窓口代行入力",
+        default=False,
+        help_text="紙で提出された申請を市職員が代わりに入力したもの。",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="入力者",
+    )
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "交付申請"
+        verbose_name_plural = "交付申請"
+        ordering = ["-fiscal_year", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["programme", "fiscal_year", "status"], name="app_prog_year_status"
+            ),
+            models.Index(fields=["council", "status"], name="app_council_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paid_amount__gte=0)
+                & models.Q(advance_amount__gte=0)
+                & models.Q(refund_amount__gte=0)
+                & models.Q(refunded_amount__gte=0),
+                name="application_amounts_not_negative",
+                violation_error_message="金額は0円以上で入力してください。",
+                violation_error_code="negative_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_starts_on__isnull=True)
+                | models.Q(work_ends_on__isnull=True)
+                | models.Q(work_starts_on__lte=models.F("work_ends_on")),
+                name="application_work_period_ordered",
+                violation_error_message="事業の完了予定日が開始日より前になっています。",
+                violation_error_code="end_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("subsidies_portal:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """受付番号: the fiscal year and the row number, e.g. 2026-00012."""
+        return f"{self.fiscal_year}-{self.pk or 0:05d}"
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def granted_amount(self) -> int:
+        """What this application commits: the confirmed amount once known, else the decided."""
+        if self.status not in GRANTED_STATUSES:
+            return 0
+        if self.confirmed_amount is not None:
+            return self.confirmed_amount
+        return self.decided_amount or 0
+
+    @property
+    def net_paid_amount(self) -> int:
+        """Paid minus refunds received."""
+        return self.paid_amount - self.refunded_amount
+
+    @property
+    def balance_due(self) -> int | None:
+        """After confirmation: what the city still pays (> 0) or the council returns (< 0)."""
+        if self.confirmed_amount is None:
+            return None
+        return self.confirmed_amount - self.net_paid_amount
+
+    def is_report_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status in REPORT_OWED_STATUSES
+            and self.report_due_on is not None
+            and today > self.report_due_on
+        )
+
+    def clean(self):
+        if self.work_starts_on and self.work_ends_on and self.work_ends_on < self.work_starts_on:
+            raise ValidationError(
+                {
+                    "work_ends_on": ValidationError(
+                        "事業の完了予定日が開始日より前になっています。", code="end_before_start"
+                    )
+                }
+            )
+
+
+class LineKind(models.TextChoices):
+    PLAN = "plan", "計画（申請）"
+    CHANGE = "change", "変更申請"
+    ACTUAL = "actual", "実績"
+
+
+class ApplicationLine(models.Model):
+    """経費の明細: one expense line of the plan, of a pending change, or of the actual costs."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="lines", verbose_name="交付申請"
+    )
+    kind = models.CharField("種別", max_length=10, choices=LineKind.choices, default=LineKind.PLAN)
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="+", verbose_name="経費区分"
+    )
+    description = models.CharField("内容", max_length=200, blank=True)
+    amount = YenField("金額（円）")
+    position = models.PositiveSmallIntegerField("順番", default=0)
+
+    class Meta:
+        verbose_name = "経費の明細"
+        verbose_name_plural = "経費の明細"
+        ordering = ["application", "kind", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="line_amount_not_negative",
+                violation_error_message="金額は0円以上で入力してください。",
+                violation_error_code="negative_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.description} {self.amount:,}円"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Uploaded documents: under MEDIA_ROOT/private/, never under the static root.
+
+    They have no public URL: views that check who asks serve them. File names are random,
+    so a web server misconfigured to serve all of MEDIA_ROOT still exposes no guessable path.
+    """
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, os.path.join(settings.MEDIA_ROOT, "private"))
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance, filename):
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"subsidies/{uuid.uuid4().hex}.{extension}"
+
+
+class AttachmentKind(models.TextChoices):
+    APPLICATION = "application", "申請の添付書類"
+    CHANGE = "change", "変更申請の添付書類"
+    REPORT = "report", "実績報告・領収書"
+
+
+class Attachment(models.Model):
+    """添付書類: a PDF, JPEG or PNG (checked by content) a council or staff uploaded."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name="交付申請"
+    )
+    kind = models.CharField(
+        "種別", max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.APPLICATION
+    )
+    file = models.FileField("ファイル", storage=private_storage, upload_to=attachment_path)
+    original_name = models.CharField("元のファイル名", max_length=200)
+    content_type = models.CharField("形式", max_length=50)
+    size = models.PositiveIntegerField("サイズ（バイト）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登録者",
+    )
+    uploaded_at = models.DateTimeField("登録日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "添付書類"
+        verbose_name_plural = "添付書類"
+        ordering = ["application", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class NoticeKind(models.TextChoices):
+    DECISION = "decision", "交付決定通知書"
+    CHANGE = "change", "変更交付決定通知書"
+    REFUSAL = "refusal", "不交付決定通知書"
+    CONFIRMATION = "confirmation", "補助金の額の確定通知書"
+
+
+class Notice(models.Model):
+    """An official notice (通知書) with its document number; the PDF is rendered from ``content``.
+
+    ``content`` keeps the amounts and wording as issued, so the PDF stays the same even
+    when the application changes later.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="notices", verbose_name="交付申請"
+    )
+    kind = models.CharField("種類", max_length=20, choices=NoticeKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("文書番号の年度")
+    number = models.PositiveIntegerField("番号")
+    document_number = models.CharField("文書番号", max_length=40)
+    issued_on = models.DateField("日付")
+    content = models.JSONField("記載内容", default=dict)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="発行者",
+    )
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "通知書"
+        verbose_name_plural = "通知書"
+        ordering = ["application", "issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "number"],
+                name="notice_number_unique_per_year",
+                violation_error_message="この文書番号はこの年度で既に使われています。",
+                violation_error_code="duplicate_document_number",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document_number} {self.get_kind_display()}"
+
+
+class DocumentCounter(models.Model):
+    """The last document number used in a fiscal year; locked while a number is taken."""
+
+    fiscal_year = models.PositiveSmallIntegerField("年度（西暦）", unique=True)
+    last_number = models.PositiveIntegerField("最後の番号", default=0)
+
+    class Meta:
+        verbose_name = "文書番号の採番"
+        verbose_name_plural = "文書番号の採番"
+        ordering = ["-fiscal_year"]
+
+    def __str__(self):
+        return f"{fiscal_year_label(self.fiscal_year)} 第{self.last_number}号まで"
+
+
+class ActorRole(models.TextChoices):
+    SECRETARY = "secretary", "地域協働体（事務局）"
+    STAFF = "staff", "市職員"
+    SYSTEM = "system", "システム"
+
+
+class ApplicationEvent(models.Model):
+    """An audit row: who moved the application from which status to which, and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name="交付申請"
+    )
+    action = models.CharField("操作", max_length=30)
+    from_status = models.CharField("変更前の状況", max_length=20, choices=Status.choices)
+    to_status = models.CharField("変更後の状況", max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作した人",
+    )
+    actor_role = models.CharField("立場", max_length=20, choices=ActorRole.choices)
+    at = models.DateTimeField("日時", default=timezone.now)
+    comment = models.TextField("コメント", blank=True)
+    changes = models.JSONField(
+        "金額の変更", default=dict, blank=True, help_text="{項目: [変更前, 変更後]}"
+    )
+    notice = models.ForeignKey(
+        Notice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="発行した通知書",
+    )
+
+    class Meta:
+        verbose_name = "交付申請の履歴"
+        verbose_name_plural = "交付申請の履歴"
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        from .services import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def change_lines(self) -> list[str]:
+        """The amount changes in Japanese: 交付決定額: — → 100,000円."""
+
+        def text(value):
+            return "—" if value is None else f"{value:,}円"
+
+        return [
+            f"{AMOUNT_FIELDS.get(name, name)}: {text(before)} → {text(after)}"
+            for name, (before, after) in self.changes.items()
+        ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Exists, OuterRef, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,14 @@ from councils.models import Council, CouncilStageChange
 from councils.selectors import council_populations_on
 
 from . import engine
-from .models import Budget, ProgrammeRule, SubsidyProgramme
+from .models import (
+    GRANTED_STATUSES,
+    REPORT_OWED_STATUSES,
+    Application,
+    Budget,
+    ProgrammeRule,
+    SubsidyProgramme,
+)
 
 
 def rule_for(programme: SubsidyProgramme, fiscal_year: int) -> ProgrammeRule:
@@ -243,3 +250,198 @@ def programme_years(programme: SubsidyProgramme) -> list[int]:
         return []
     last = max([fiscal_year(timezone.localdate()) + 1, *budgets])
     return list(range(last, first - 1, -1))
+
+
+# What was granted: history for the engine, the budget, the public and the ledger -------
+
+# The amount an application commits once decided: the confirmed amount when known.
+_granted = Coalesce(F("confirmed_amount"), F("decided_amount"), 0)
+
+
+def decided_grants(
+    programme: SubsidyProgramme,
+    council_ids: Sequence[int] | None = None,
+    *,
+    exclude: int | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """Each council's grants from ``programme``: ``{council_id: [(fiscal_year, amount)]}``.
+
+    Decided applications in every year count with their confirmed amount once confirmed,
+    else their decided amount; ``exclude`` leaves out one application (the one being
+    calculated). All councils when ``council_ids`` is None. One query.
+    """
+    queryset = Application.objects.filter(programme=programme, status__in=GRANTED_STATUSES)
+    if council_ids is not None:
+        queryset = queryset.filter(council_id__in=list(council_ids))
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    grants: dict[int, list[tuple[int, int]]] = {}
+    rows = queryset.annotate(granted=_granted).values_list("council_id", "fiscal_year", "granted")
+    for council_id, year, amount in rows.order_by("fiscal_year", "pk"):
+        grants.setdefault(council_id, []).append((year, amount))
+    return grants
+
+
+def granted_total(programme: SubsidyProgramme, fiscal_year: int, *, exclude=None) -> int:
+    """The sum committed by decided applications of the programme in the year (one query)."""
+    queryset = Application.objects.filter(
+        programme=programme, fiscal_year=fiscal_year, status__in=GRANTED_STATUSES
+    )
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    return queryset.aggregate(total=Coalesce(Sum(_granted), 0))["total"]
+
+
+def budget_left(
+    programme: SubsidyProgramme, fiscal_year: int, *, exclude: int | None = None
+) -> int | None:
+    """The budget minus what decided applications commit; None when no budget is registered.
+
+    May be negative when the budget was lowered after decisions. Two queries.
+    """
+    budget = budget_for(programme, fiscal_year)
+    if budget is None:
+        return None
+    return budget - granted_total(programme, fiscal_year, exclude=exclude)
+
+
+def overdue_programme_ids(council_id: int, today: date | None = None) -> set[int]:
+    """Programmes in which the council owes a performance report past its due date."""
+    today = today or timezone.localdate()
+    return set(
+        Application.objects.filter(
+            council_id=council_id, status__in=REPORT_OWED_STATUSES, report_due_on__lt=today
+        ).values_list("programme_id", flat=True)
+    )
+
+
+def overdue_applications(today: date | None = None):
+    """Every application whose performance report is overdue, oldest due date first."""
+    today = today or timezone.localdate()
+    return (
+        Application.objects.filter(status__in=REPORT_OWED_STATUSES, report_due_on__lt=today)
+        .select_related("council", "programme")
+        .order_by("report_due_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PublicGrant:
+    """One grant as citizens may see it (no drafts, no refused or withdrawn claims)."""
+
+    reference: str
+    programme_code: str
+    programme_name: str
+    council_id: int
+    council_name: str
+    fiscal_year: int
+    decided_amount: int
+    paid_amount: int
+    confirmed_amount: int | None
+    decided_on: date | None
+    status: str
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+
+def public_grants(fiscal_year: int | None = None, *, council_id: int | None = None):
+    """Decided and confirmed grants as plain rows for the public pages, in one query.
+
+    ``paid_amount`` is what the city paid net of refunds received. Ordered by fiscal year
+    (newest first), programme and council.
+    """
+    queryset = Application.objects.filter(status__in=GRANTED_STATUSES)
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if council_id is not None:
+        queryset = queryset.filter(council_id=council_id)
+    rows = queryset.order_by(
+        "-fiscal_year", "programme__sort_order", "programme__code", "council__kana", "pk"
+    ).values_list(
+        "pk",
+        "programme__code",
+        "programme__name",
+        "council_id",
+        "council__name",
+        "fiscal_year",
+        "decided_amount",
+        "paid_amount",
+        "refunded_amount",
+        "confirmed_amount",
+        "decided_on",
+        "status",
+    )
+    return [
+        PublicGrant(
+            reference=f"{year}-{pk:05d}",
+            programme_code=code,
+            programme_name=name,
+            council_id=council,
+            council_name=council_name,
+            fiscal_year=year,
+            decided_amount=decided or 0,
+            paid_amount=paid - refunded,
+            confirmed_amount=confirmed,
+            decided_on=decided_on,
+            status=status,
+        )
+        for (
+            pk,
+            code,
+            name,
+            council,
+            council_name,
+            year,
+            decided,
+            paid,
+            refunded,
+            confirmed,
+            decided_on,
+            status,
+        ) in rows
+    ]
+
+
+def ledger_applications(fiscal_year: int, programme: SubsidyProgramme | None = None):
+    """補助金交付台帳: every application of the year except drafts, in one query."""
+    queryset = (
+        Application.objects.filter(fiscal_year=fiscal_year)
+        .exclude(status="draft")
+        .select_related("council", "programme")
+        .order_by("programme__sort_order", "programme__code", "council__kana", "pk")
+    )
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return queryset
+
+
+def ledger_years() -> list[int]:
+    """Fiscal years that have applications, newest first."""
+    return list(
+        Application.objects.exclude(status="draft")
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def council_applications(council_id: int):
+    """A council's applications for its portal, newest first (programme joined)."""
+    return (
+        Application.objects.filter(council_id=council_id)
+        .select_related("programme")
+        .order_by("-fiscal_year", "-pk")
+    )
+
+
+def notices_for(application_ids: Sequence[int]) -> dict[int, list]:
+    from .models import Notice
+
+    result: dict[int, list] = {}
+    for notice in Notice.objects.filter(application_id__in=list(application_ids)).order_by(
+        "issued_on", "pk"
+    ):
+        result.setdefault(notice.application_id, []).append(notice)
+    return result

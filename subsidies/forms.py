@@ -1,0 +1,405 @@
+"""Forms of the grant lifecycle: the secretary's application, change and report, uploads
+checked by content, and the small forms staff fill for each transition."""
+
+import unicodedata
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core import calendar
+from core.calendar import fiscal_year_label
+
+from .models import Application, AttachmentKind, ExpenseCategory, SubsidyProgramme
+from .services import LineInput
+
+# The first bytes of each file type we accept. Names and browser-sent types are not trusted.
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type in MAGIC:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def validate_upload(upload) -> str:
+    """The upload's content type from its first bytes; ValidationError when not allowed.
+
+    Codes: empty_file, file_too_large (limit: settings.SUBSIDY_UPLOAD_MAX_BYTES),
+    file_type_not_allowed (only PDF, JPEG and PNG by content).
+    """
+    limit = settings.SUBSIDY_UPLOAD_MAX_BYTES
+    if upload.size == 0:
+        raise ValidationError(
+            "「%(name)s」は空のファイルです。", code="empty_file", params={"name": upload.name}
+        )
+    if upload.size > limit:
+        raise ValidationError(
+            "「%(name)s」は%(size)sで、上限の%(limit)sを超えています。",
+            code="file_too_large",
+            params={"name": upload.name, "size": _mb(upload.size), "limit": _mb(limit)},
+        )
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            "「%(name)s」はPDF・JPEG・PNGのいずれでもありません（ファイルの中身で判定しています）。",
+            code="file_type_not_allowed",
+            params={"name": upload.name},
+        )
+    return content_type
+
+
+def _mb(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f}KB"
+    return f"{size / 1024 / 1024:.1f}MB"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UploadsField(forms.FileField):
+    """Several files in one input; each checked by :func:`validate_upload`.
+
+    Cleans to a list of (upload, content_type).
+    """
+
+    widget = MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        errors, cleaned = [], []
+        for upload in files:
+            try:
+                cleaned.append((upload, validate_upload(upload)))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class YenFormField(forms.IntegerField):
+    """Whole yen as typed by people: accepts 1,000, １０００, 1000円; refuses 1.5 and -1."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": "金額は円単位の整数で入力してください。",
+        "required": "金額を入力してください。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        for validator in self.validators:
+            if getattr(validator, "code", "") == "min_value":
+                validator.message = "金額は0円以上で入力してください。"
+                validator.code = "negative_amount"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip()
+            value = value.replace(",", "").replace("円", "").replace("¥", "").strip()
+            if value and not value.lstrip("-").isdigit():
+                raise ValidationError(self.error_messages["invalid"], code="non_integer_amount")
+        return super().to_python(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def fiscal_year_choices(today=None) -> list[tuple[int, str]]:
+    """Last year (so a late filing gets a clear message), this year and next."""
+    current = calendar.fiscal_year(today or timezone.localdate())
+    return [(y, fiscal_year_label(y)) for y in (current + 1, current, current - 1)]
+
+
+class ApplicationForm(forms.ModelForm):
+    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+    requested_amount = YenFormField(
+        label="申請額（円）",
+        required=False,
+        help_text="確認画面で計算上の交付可能額を表示します。それを超える額は申請できません。",
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "programme",
+            "fiscal_year",
+            "title",
+            "purpose",
+            "work_starts_on",
+            "work_ends_on",
+            "requested_amount",
+        ]
+        widgets = {
+            "work_starts_on": DateInput(),
+            "work_ends_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = SubsidyProgramme.objects.order_by("sort_order", "code")
+        self.fields["programme"].empty_label = "選んでください"
+        self.fields["fiscal_year"].choices = fiscal_year_choices()
+        if not self.instance.pk:
+            self.initial.setdefault("fiscal_year", calendar.fiscal_year(timezone.localdate()))
+
+    def field_values(self) -> dict:
+        """The cleaned model fields except programme and year (passed apart)."""
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("title", "purpose", "work_starts_on", "work_ends_on", "requested_amount")
+        }
+
+
+class LineForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="経費区分",
+        queryset=ExpenseCategory.objects.order_by("sort_order", "code"),
+        required=False,
+        empty_label="選んでください",
+    )
+    description = forms.CharField(label="内容", max_length=200, required=False)
+    amount = YenFormField(label="金額（円）", required=False)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return (
+            not data.get("category")
+            and not data.get("description")
+            and data.get("amount") in (None, "")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank() or cleaned.get("DELETE"):
+            return cleaned
+        if not cleaned.get("category") and "category" not in self.errors:
+            self.add_error(
+                "category", ValidationError("経費区分を選んでください。", code="required")
+            )
+        if cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", ValidationError("金額を入力してください。", code="required"))
+        return cleaned
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[LineInput]:
+        """The filled, not deleted lines (call after is_valid())."""
+        return [
+            LineInput(
+                form.cleaned_data["category"],
+                form.cleaned_data["amount"],
+                form.cleaned_data.get("description", ""),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+        ]
+
+    def check_categories(self, allowed_codes) -> bool:
+        """Mark lines whose category the rule does not allow; True when all are allowed."""
+        ok = True
+        for form in self.forms:
+            category = form.cleaned_data.get("category") if form.cleaned_data else None
+            if category and category.code not in allowed_codes:
+                form.add_error(
+                    "category",
+                    ValidationError(
+                        "「%(name)s」はこの補助制度の対象外の経費区分です。",
+                        code="category_not_allowed",
+                        params={"name": category.name},
+                    ),
+                )
+                ok = False
+        return ok
+
+    def require_lines(self) -> bool:
+        if self.lines():
+            return True
+        self._non_form_errors = self.error_class(
+            [ValidationError("経費の明細を1行以上入力してください。", code="no_lines")],
+            renderer=self.renderer,
+        )
+        return False
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseLineFormSet, extra=3, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def line_formset(data=None, *, lines=(), prefix="lines", extra=None):
+    initial = [
+        {"category": line.category, "description": line.description, "amount": line.amount}
+        for line in lines
+    ]
+    formset = LineFormSet(data, initial=initial or None, prefix=prefix)
+    if extra is not None and data is None:
+        formset.extra = extra
+    return formset
+
+
+class AttachmentsForm(forms.Form):
+    files = UploadsField(
+        label="添付書類",
+        help_text="PDF・JPEG・PNG。複数選べます。1ファイルの上限は設定値（既定10MB）です。",
+    )
+
+    def __init__(self, *args, kind=AttachmentKind.APPLICATION, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if label:
+            self.fields["files"].label = label
+        self.fields[
+            "files"
+        ].help_text = (
+            f"PDF・JPEG・PNG。複数選べます。1ファイル{_mb(settings.SUBSIDY_UPLOAD_MAX_BYTES)}まで。"
+        )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label="取下げの理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChangeRequestForm(forms.Form):
+    amount = YenFormField(label="変更後の申請額（円）")
+    comment = forms.CharField(label="変更の理由", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReportForm(forms.Form):
+    report_text = forms.CharField(
+        label="実施内容",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="実施した内容、開催回数、延べ参加人数など。",
+    )
+
+
+# Staff transition forms (the admin) ---------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="理由・コメント", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecisionForm(forms.Form):
+    amount = YenFormField(label="交付決定額（円）")
+    decided_on = forms.DateField(label="交付決定日", widget=DateInput())
+    document_number = forms.IntegerField(
+        label="文書番号（番号のみ）",
+        required=False,
+        min_value=1,
+        help_text="空欄なら年度ごとの次の番号を自動で付けます。",
+    )
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AdvanceForm(forms.Form):
+    amount = YenFormField(label="前金払額（円）")
+    paid_on = forms.DateField(label="支払日", widget=DateInput())
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConfirmForm(forms.Form):
+    confirmed_on = forms.DateField(label="額の確定日", widget=DateInput())
+    document_number = forms.IntegerField(
+        label="文書番号（番号のみ）",
+        required=False,
+        min_value=1,
+        help_text="空欄なら年度ごとの次の番号を自動で付けます。",
+    )
+    refund_due_on = forms.DateField(
+        label="返還の納期限", required=False, widget=DateInput(), help_text="返還がある場合のみ。"
+    )
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label="支払日", widget=DateInput())
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefundRequestForm(forms.Form):
+    refund_due_on = forms.DateField(label="返還の納期限", widget=DateInput())
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefundReceiptForm(forms.Form):
+    amount = YenFormField(label="受領額（円）")
+    received_on = forms.DateField(label="受領日", widget=DateInput())
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SimpleForm(forms.Form):
+    comment = forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# Which form each staff action shows in the admin, and the data it passes on.
+STAFF_FORMS = {
+    "proxy_submit": SimpleForm,
+    "return": CommentForm,
+    "refuse": CommentForm,
+    "decide": DecisionForm,
+    "pay_advance": AdvanceForm,
+    "approve_change": DecisionForm,
+    "refuse_change": CommentForm,
+    "return_report": CommentForm,
+    "confirm": ConfirmForm,
+    "pay": PayForm,
+    "request_refund": RefundRequestForm,
+    "receive_refund": RefundReceiptForm,
+}
+
+
+def staff_form_initial(action: str, application) -> dict:
+    today = timezone.localdate()
+    return {
+        "decide": {"amount": application.requested_amount, "decided_on": today},
+        "approve_change": {"amount": application.change_requested_amount, "decided_on": today},
+        "pay_advance": {"amount": application.decided_amount, "paid_on": today},
+        "confirm": {"confirmed_on": today},
+        "pay": {"paid_on": today},
+        "request_refund": {"refund_due_on": today + timedelta(days=30)},
+        "receive_refund": {"amount": application.refund_amount, "received_on": today},
+    }.get(action, {})

@@ -1,0 +1,935 @@
+"""The grant lifecycle: one transition table and one function that moves an application.
+
+``TRANSITIONS`` maps (status, action) to (new status, role allowed to act).
+:func:`application_transition` checks the move and the role, runs the engine and budget
+checks the action needs, saves with ``update_fields``, writes an ApplicationEvent (who,
+when, from, to, comment, every amount before and after), issues the official notice,
+and e-mails the other side, all in one transaction. A refused move raises
+:class:`TransitionError` (a ValidationError with a stable ``code``) and changes nothing.
+
+Roles: ``staff`` is a user with the ``subsidies.change_application`` permission (the
+editor and administrator groups); ``secretary`` is the active secretary of the
+application's council.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core import calendar
+from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from councils.models import CouncilSecretary
+
+from . import engine, notices, selectors
+from .models import (
+    AMOUNT_FIELDS,
+    ActorRole,
+    Application,
+    ApplicationEvent,
+    ApplicationLine,
+    Budget,
+    ExpenseCategory,
+    LineKind,
+    NoticeKind,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+SECRETARY = ActorRole.SECRETARY
+STAFF = ActorRole.STAFF
+
+# (from status, action) → (to status, who may act). The whole lifecycle, in one place.
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (Status.DRAFT, "submit"): (Status.SUBMITTED, SECRETARY),
+    (Status.DRAFT, "proxy_submit"): (Status.SUBMITTED, STAFF),
+    (Status.RETURNED, "submit"): (Status.SUBMITTED, SECRETARY),
+    (Status.DRAFT, "withdraw"): (Status.WITHDRAWN, SECRETARY),
+    (Status.SUBMITTED, "withdraw"): (Status.WITHDRAWN, SECRETARY),
+    (Status.RETURNED, "withdraw"): (Status.WITHDRAWN, SECRETARY),
+    (Status.SUBMITTED, "return"): (Status.RETURNED, STAFF),
+    (Status.SUBMITTED, "decide"): (Status.DECIDED, STAFF),
+    (Status.SUBMITTED, "refuse"): (Status.REFUSED, STAFF),
+    (Status.DECIDED, "pay_advance"): (Status.DECIDED, STAFF),
+    (Status.DECIDED, "request_change"): (Status.CHANGE_REQUESTED, SECRETARY),
+    (Status.CHANGE_REQUESTED, "withdraw_change"): (Status.DECIDED, SECRETARY),
+    (Status.CHANGE_REQUESTED, "approve_change"): (Status.DECIDED, STAFF),
+    (Status.CHANGE_REQUESTED, "refuse_change"): (Status.DECIDED, STAFF),
+    (Status.DECIDED, "submit_report"): (Status.REPORT_SUBMITTED, SECRETARY),
+    (Status.REPORT_RETURNED, "submit_report"): (Status.REPORT_SUBMITTED, SECRETARY),
+    (Status.REPORT_SUBMITTED, "return_report"): (Status.REPORT_RETURNED, STAFF),
+    (Status.REPORT_SUBMITTED, "confirm"): (Status.CONFIRMED, STAFF),
+    (Status.CONFIRMED, "pay"): (Status.COMPLETED, STAFF),
+    (Status.CONFIRMED, "request_refund"): (Status.REFUND_REQUESTED, STAFF),
+    (Status.REFUND_REQUESTED, "receive_refund"): (Status.COMPLETED, STAFF),
+}
+
+ACTION_LABELS = {
+    "create": "作成",
+    "edit": "下書きの修正",
+    "submit": "申請",
+    "proxy_submit": "窓口代行入力による申請",
+    "withdraw": "取下げ",
+    "return": "差戻し",
+    "decide": "交付決定",
+    "refuse": "不交付決定",
+    "pay_advance": "前金払い",
+    "request_change": "変更承認申請",
+    "withdraw_change": "変更承認申請の取下げ",
+    "approve_change": "変更の承認（変更交付決定）",
+    "refuse_change": "変更の不承認",
+    "submit_report": "実績報告",
+    "return_report": "実績報告の差戻し",
+    "confirm": "額の確定",
+    "pay": "精算払（残額の支払）",
+    "request_refund": "返還請求",
+    "receive_refund": "返還金の受領",
+}
+ACTIONS = frozenset(action for _status, action in TRANSITIONS)
+
+# After these, citizens' pages show different figures.
+PUBLIC_ACTIONS = frozenset(
+    {"decide", "approve_change", "confirm", "pay", "pay_advance", "receive_refund"}
+)
+
+
+class TransitionError(ValidationError):
+    """A refused move: a Japanese message, a stable ``code`` and, when it is about one
+    input, the ``field`` it belongs to (so forms show it in place)."""
+
+    def __init__(self, message: str, code: str, *, field: str | None = None, **params):
+        error = ValidationError(message, code=code, params=params or None)
+        super().__init__({field: [error]} if field else error)
+        self.code = code
+        self.field = field
+        self.params = params
+        self.text = message % params if params else message
+
+    def __str__(self):
+        return self.text
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One expense line as a form or import gives it."""
+
+    category: ExpenseCategory
+    amount: int
+    description: str = ""
+
+    def as_engine(self) -> engine.ExpenseLine:
+        return engine.ExpenseLine(
+            self.category.code, self.amount, self.description, self.category.name
+        )
+
+
+def actor_roles(application: Application, actor) -> set[str]:
+    """The roles ``actor`` holds towards this application (staff, secretary, both, none)."""
+    roles = set()
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return roles
+    if actor.has_perm("subsidies.change_application"):
+        roles.add(STAFF)
+    if CouncilSecretary.objects.filter(
+        user=actor, council_id=application.council_id, ended_on__isnull=True
+    ).exists():
+        roles.add(SECRETARY)
+    return roles
+
+
+def allowed_actions(application: Application, role: str) -> list[str]:
+    """Actions the role may take from the application's current status, in table order."""
+    return [
+        action
+        for (status, action), (_to, who) in TRANSITIONS.items()
+        if status == application.status and who == role
+    ]
+
+
+def application_transition(
+    *, application: Application, action: str, actor, comment: str = "", **data
+) -> Application:
+    """Move ``application`` by ``action`` on behalf of ``actor``; return the saved row.
+
+    ``data`` carries what the action needs (amounts, dates, lines; see the ``_do_*``
+    handlers). Raises TransitionError (codes: unknown_action, transition_not_allowed,
+    role_not_allowed and each handler's own) and changes nothing when refused.
+    """
+    if action not in ACTIONS:
+        raise TransitionError(
+            "「%(action)s」という操作はありません。", "unknown_action", action=action
+        )
+    with transaction.atomic():
+        # Lock the row: two staff acting at once see each other's result, not a stale copy.
+        # Only this row ("self"): the budget is locked on its own row where it matters.
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("programme", "council")
+            .get(pk=application.pk)
+        )
+        from_status = locked.status
+        move = TRANSITIONS.get((from_status, action))
+        if move is None:
+            raise TransitionError(
+                "状況が「%(status)s」の申請には「%(action)s」はできません。",
+                "transition_not_allowed",
+                status=Status(from_status).label,
+                action=ACTION_LABELS[action],
+            )
+        to_status, role = move
+        if role not in actor_roles(locked, actor):
+            raise TransitionError(
+                "「%(action)s」は%(role)sだけが行えます。",
+                "role_not_allowed",
+                action=ACTION_LABELS[action],
+                role=ActorRole(role).label,
+            )
+        event = _apply(locked, action, actor=actor, role=role, comment=comment, data=data)
+        transaction.on_commit(lambda: _send_mail(event.pk), robust=True)
+        if action in PUBLIC_ACTIONS:
+            transaction.on_commit(_clear_public_cache, robust=True)
+    for field in Application._meta.concrete_fields:
+        setattr(application, field.attname, getattr(locked, field.attname))
+    return locked
+
+
+def _apply(locked, action, *, actor, role, comment, data, at=None) -> ApplicationEvent:
+    """Run the action's handler on the locked row, save it and write the audit row."""
+    from_status = locked.status
+    to_status, _role = TRANSITIONS[(from_status, action)]
+    before = {name: getattr(locked, name) for name in AMOUNT_FIELDS}
+    changed, notice = _HANDLERS[action](locked, actor=actor, comment=comment.strip(), **data)
+    if at is not None and "submitted_at" in changed:
+        locked.submitted_at = at
+    locked.status = to_status
+    locked.save(update_fields=sorted({"status", "updated_at", *changed}))
+    changes = {
+        name: [before[name], getattr(locked, name)]
+        for name in AMOUNT_FIELDS
+        if before[name] != getattr(locked, name)
+    }
+    return ApplicationEvent.objects.create(
+        application=locked,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_role=role,
+        at=at or timezone.now(),
+        comment=comment.strip(),
+        changes=changes,
+        notice=notice,
+    )
+
+
+def record_past_transition(
+    *, application: Application, action: str, at, comment: str = "", **data
+) -> Application:
+    """Record a move that happened outside the portal (paper-era grants, demo data).
+
+    The same checks and handlers as :func:`application_transition`, except the role: the
+    audit row names the system as the actor, so it never passes for a person's act. No
+    e-mail is sent. Raises TransitionError like application_transition.
+    """
+    if (application.status, action) not in TRANSITIONS:
+        raise TransitionError(
+            "状況が「%(status)s」の申請には「%(action)s」はできません。",
+            "transition_not_allowed",
+            status=Status(application.status).label,
+            action=ACTION_LABELS.get(action, action),
+        )
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("programme", "council")
+            .get(pk=application.pk)
+        )
+        _apply(locked, action, actor=None, role=ActorRole.SYSTEM, comment=comment, data=data, at=at)
+    for field in Application._meta.concrete_fields:
+        setattr(application, field.attname, getattr(locked, field.attname))
+    return application
+
+
+def create_application(
+    *,
+    council,
+    programme,
+    fiscal_year: int,
+    actor,
+    lines: Sequence[LineInput] = (),
+    proxy: bool = False,
+    **fields,
+) -> Application:
+    """A new draft with its planned lines; ``proxy`` marks a 窓口代行入力 by staff.
+
+    Raises TransitionError (role_not_allowed) when the actor may not file for the council.
+    """
+    probe = Application(council=council, programme=programme, fiscal_year=fiscal_year)
+    roles = actor_roles(probe, actor)
+    if (STAFF if proxy else SECRETARY) not in roles:
+        raise TransitionError(
+            "この地域協働体の申請を作成する権限がありません。", "role_not_allowed"
+        )
+    with transaction.atomic():
+        application = Application(
+            council=council,
+            programme=programme,
+            fiscal_year=fiscal_year,
+            proxy_entry=proxy,
+            entered_by=actor,
+            **fields,
+        )
+        application.full_clean(exclude=["council", "programme"])
+        application.save()
+        replace_lines(application, LineKind.PLAN, lines)
+        ApplicationEvent.objects.create(
+            application=application,
+            action="create",
+            from_status=Status.DRAFT,
+            to_status=Status.DRAFT,
+            actor=actor,
+            actor_role=STAFF if proxy else SECRETARY,
+            comment="窓口代行入力" if proxy else "",
+            changes=(
+                {"requested_amount": [None, application.requested_amount]}
+                if application.requested_amount is not None
+                else {}
+            ),
+        )
+    return application
+
+
+def update_draft(
+    *, application: Application, actor, lines: Sequence[LineInput], **fields
+) -> Application:
+    """Save edits to a draft or returned application and replace its planned lines.
+
+    Raises TransitionError (not_editable, role_not_allowed).
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status not in (Status.DRAFT, Status.RETURNED):
+            raise TransitionError(
+                "状況が「%(status)s」の申請は編集できません。",
+                "not_editable",
+                status=locked.get_status_display(),
+            )
+        roles = actor_roles(locked, actor)
+        if SECRETARY not in roles and not (locked.proxy_entry and STAFF in roles):
+            raise TransitionError("この申請を編集する権限がありません。", "role_not_allowed")
+        before = locked.requested_amount
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["council", "programme"])
+        locked.save()
+        replace_lines(locked, LineKind.PLAN, lines)
+        if before != locked.requested_amount:
+            ApplicationEvent.objects.create(
+                application=locked,
+                action="edit",
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=actor,
+                actor_role=SECRETARY if SECRETARY in roles else STAFF,
+                comment="申請額の修正（下書き）",
+                changes={"requested_amount": [before, locked.requested_amount]},
+            )
+    return locked
+
+
+def replace_lines(application: Application, kind: str, lines: Sequence[LineInput]) -> None:
+    application.lines.filter(kind=kind).delete()
+    ApplicationLine.objects.bulk_create(
+        ApplicationLine(
+            application=application,
+            kind=kind,
+            category=line.category,
+            description=line.description,
+            amount=line.amount,
+            position=index,
+        )
+        for index, line in enumerate(lines)
+    )
+
+
+def stored_lines(application: Application, kind: str) -> list[LineInput]:
+    return [
+        LineInput(line.category, line.amount, line.description)
+        for line in application.lines.filter(kind=kind).select_related("category")
+    ]
+
+
+# Checks shared by the forms (before saving) and the transitions -----------------------
+
+
+def engine_grant(
+    *,
+    council,
+    programme,
+    fiscal_year: int,
+    lines: Sequence[LineInput],
+    exclude: int | None = None,
+    budget_left: int | None = None,
+    use_budget: bool = True,
+) -> engine.Grant:
+    """The engine's grant with the council's real history and what is left of the budget.
+
+    ``exclude`` is the application being calculated (its own grant is not history).
+    Raises ValidationError from the engine (e.g. category_not_allowed on ``expenses``).
+    """
+    previous = selectors.decided_grants(programme, [council.pk], exclude=exclude).get(
+        council.pk, []
+    )
+    if budget_left is None and use_budget:
+        budget_left = selectors.budget_left(programme, fiscal_year, exclude=exclude)
+    if budget_left is not None:
+        budget_left = max(budget_left, 0)
+    return selectors.grant_for(
+        council=council,
+        programme=programme,
+        fiscal_year=fiscal_year,
+        expenses=[line.as_engine() for line in lines],
+        previous_grants=previous,
+        budget_left=budget_left,
+    )
+
+
+def check_submission(
+    *,
+    council,
+    programme,
+    fiscal_year: int,
+    lines: Sequence[LineInput],
+    requested_amount: int | None,
+    work_starts_on: date | None = None,
+    work_ends_on: date | None = None,
+    exclude: int | None = None,
+    today: date | None = None,
+) -> engine.Grant:
+    """Everything a submission must satisfy; returns the engine's grant when it does.
+
+    Raises TransitionError with codes fiscal_year_closed, overdue_report,
+    work_period_required, work_period_outside_year, no_lines, amount_required,
+    not_eligible, above_engine_amount; and the engine's ValidationError for bad lines.
+    """
+    today = today or timezone.localdate()
+    if today > fiscal_year_end(fiscal_year):
+        raise TransitionError(
+            "%(year)sの受付は終了しました（年度末の%(end)sを過ぎています）。"
+            "今年度（%(current)s）の申請として作成してください。",
+            "fiscal_year_closed",
+            field="fiscal_year",
+            year=fiscal_year_label(fiscal_year),
+            end=f"{fiscal_year + 1}年3月31日",
+            current=fiscal_year_label(calendar.fiscal_year(today)),
+        )
+    if programme.pk in selectors.overdue_programme_ids(council.pk, today):
+        raise TransitionError(
+            "「%(programme)s」の実績報告が期限を過ぎて未提出のため、新しい申請はできません。"
+            "先に実績報告を提出してください。",
+            "overdue_report",
+            field="programme",
+            programme=programme.name,
+        )
+    if work_starts_on is None or work_ends_on is None:
+        raise TransitionError(
+            "事業の開始日と完了予定日を入力してください。",
+            "work_period_required",
+            field="work_ends_on" if work_starts_on else "work_starts_on",
+        )
+    if not (
+        fiscal_year_start(fiscal_year)
+        <= work_starts_on
+        <= work_ends_on
+        <= fiscal_year_end(fiscal_year)
+    ):
+        raise TransitionError(
+            "事業の期間は%(year)s（%(start)s〜%(end)s）の中にしてください。",
+            "work_period_outside_year",
+            field="work_ends_on",
+            year=fiscal_year_label(fiscal_year),
+            start=f"{fiscal_year}年4月1日",
+            end=f"{fiscal_year + 1}年3月31日",
+        )
+    if not lines:
+        raise TransitionError("経費の明細を1行以上入力してください。", "no_lines")
+    if requested_amount is None:
+        raise TransitionError(
+            "申請額を入力してください。", "amount_required", field="requested_amount"
+        )
+    if requested_amount <= 0:
+        raise TransitionError(
+            "申請額は1円以上にしてください。", "amount_not_positive", field="requested_amount"
+        )
+    grant = engine_grant(
+        council=council, programme=programme, fiscal_year=fiscal_year, lines=lines, exclude=exclude
+    )
+    if not grant.eligible:
+        raise TransitionError(
+            "この補助制度の対象になりません: %(reasons)s",
+            "not_eligible",
+            reasons=" ".join(reason.message for reason in grant.reasons),
+        )
+    if requested_amount > grant.amount:
+        raise TransitionError(
+            "申請額 %(requested)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
+            "above_engine_amount",
+            field="requested_amount",
+            requested=f"{requested_amount:,}",
+            allowed=f"{grant.amount:,}",
+        )
+    return grant
+
+
+# Handlers: each checks its inputs, sets fields on the locked row and returns
+# (changed field names, the notice issued or None). Raise TransitionError to refuse.
+
+
+def _require_comment(comment: str, what: str) -> None:
+    if not comment:
+        raise TransitionError(
+            "%(what)sを入力してください。", "comment_required", field="comment", what=what
+        )
+
+
+def _positive_amount(value, field: str = "amount") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TransitionError(
+            "金額は円単位の整数で入力してください。", "non_integer_amount", field=field
+        )
+    if value <= 0:
+        raise TransitionError(
+            "金額は1円以上で入力してください。", "amount_not_positive", field=field
+        )
+    return value
+
+
+def _do_submit(app, *, actor, comment, today=None, **data):
+    lines = stored_lines(app, LineKind.PLAN)
+    check_submission(
+        council=app.council,
+        programme=app.programme,
+        fiscal_year=app.fiscal_year,
+        lines=lines,
+        requested_amount=app.requested_amount,
+        work_starts_on=app.work_starts_on,
+        work_ends_on=app.work_ends_on,
+        exclude=app.pk,
+        today=today,
+    )
+    app.submitted_at = timezone.now()
+    return ["submitted_at"], None
+
+
+def _do_nothing(app, *, actor, comment, **data):
+    return [], None
+
+
+def _do_return(app, *, actor, comment, **data):
+    _require_comment(comment, "差戻しの理由")
+    return [], None
+
+
+def _do_refuse(app, *, actor, comment, issued_on=None, document_number=None, **data):
+    _require_comment(comment, "不交付の理由")
+    notice = notices.issue_notice(
+        app,
+        NoticeKind.REFUSAL,
+        issued_on=issued_on or timezone.localdate(),
+        actor=actor,
+        number=document_number,
+        reason=comment,
+    )
+    return [], notice
+
+
+def _lock_budget_left(app) -> int | None:
+    """What is left of the year's budget, with the Budget row locked until commit.
+
+    Two staff deciding at once queue on this lock, so the second sees the first's amount.
+    """
+    budget = (
+        Budget.objects.select_for_update()
+        .filter(programme=app.programme_id, fiscal_year=app.fiscal_year)
+        .first()
+    )
+    if budget is None:
+        return None
+    return budget.amount - selectors.granted_total(app.programme, app.fiscal_year, exclude=app.pk)
+
+
+def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> engine.Grant:
+    """Budget first (its own code), then the engine's amount for ``lines``."""
+    left = _lock_budget_left(app)
+    if left is not None and amount > left:
+        raise TransitionError(
+            "予算の残額 %(left)s円 を超えるため決定できません（%(amount)s円）。",
+            "budget_exceeded",
+            field="amount",
+            left=f"{max(left, 0):,}",
+            amount=f"{amount:,}",
+        )
+    grant = engine_grant(
+        council=app.council,
+        programme=app.programme,
+        fiscal_year=app.fiscal_year,
+        lines=lines,
+        exclude=app.pk,
+        budget_left=left,
+        use_budget=left is not None,
+    )
+    if not grant.eligible:
+        raise TransitionError(
+            "この補助制度の対象になりません: %(reasons)s",
+            "not_eligible",
+            reasons=" ".join(reason.message for reason in grant.reasons),
+        )
+    if amount > grant.amount:
+        raise TransitionError(
+            "%(amount)s円 は計算上の交付可能額 %(allowed)s円 を超えています。",
+            "above_engine_amount",
+            field="amount",
+            amount=f"{amount:,}",
+            allowed=f"{grant.amount:,}",
+        )
+    if limit is not None and amount > limit:
+        raise TransitionError(
+            "%(amount)s円 は%(what)s %(limit)s円 を超えています。",
+            "above_requested",
+            field="amount",
+            amount=f"{amount:,}",
+            what=limit_label,
+            limit=f"{limit:,}",
+        )
+    return grant
+
+
+def _do_decide(app, *, actor, comment, amount=None, decided_on=None, document_number=None, **data):
+    amount = _positive_amount(app.requested_amount if amount is None else amount)
+    lines = stored_lines(app, LineKind.PLAN)
+    _check_grant(app, lines, amount, limit=app.requested_amount, limit_label="申請額")
+    app.decided_amount = amount
+    app.decided_on = decided_on or timezone.localdate()
+    rule = selectors.rule_for(app.programme, app.fiscal_year)
+    app.report_due_on = rule.report_due_on(app.fiscal_year, app.work_ends_on)
+    notice = notices.issue_notice(
+        app,
+        NoticeKind.DECISION,
+        issued_on=app.decided_on,
+        actor=actor,
+        number=document_number,
+        lines=lines,
+        rule=rule,
+    )
+    return ["decided_amount", "decided_on", "report_due_on"], notice
+
+
+def _do_pay_advance(app, *, actor, comment, amount=None, paid_on=None, **data):
+    rule = selectors.rule_for(app.programme, app.fiscal_year)
+    if not rule.advance_payment_allowed:
+        raise TransitionError(
+            "この補助制度は前金払いができません。", "advance_not_allowed", field="amount"
+        )
+    if app.advance_amount:
+        raise TransitionError("前金払いは既に行われています。", "advance_already_paid")
+    amount = _positive_amount(amount)
+    if amount > app.decided_amount:
+        raise TransitionError(
+            "前金払額 %(amount)s円 が交付決定額 %(decided)s円 を超えています。",
+            "advance_above_decided",
+            field="amount",
+            amount=f"{amount:,}",
+            decided=f"{app.decided_amount:,}",
+        )
+    app.advance_amount = amount
+    app.advance_paid_on = paid_on or timezone.localdate()
+    app.paid_amount += amount
+    app.paid_on = app.advance_paid_on
+    return ["advance_amount", "advance_paid_on", "paid_amount", "paid_on"], None
+
+
+def _check_lines(app, lines) -> None:
+    if not lines:
+        raise TransitionError("経費の明細を1行以上入力してください。", "no_lines")
+    allowed = selectors.rule_for(app.programme, app.fiscal_year).terms().eligible_categories
+    for index, line in enumerate(lines, start=1):
+        if line.category.code not in allowed:
+            raise TransitionError(
+                "経費区分「%(category)s」はこの補助制度の対象外です（%(line)s行目）。",
+                "category_not_allowed",
+                category=line.category.name,
+                line=index,
+            )
+        if isinstance(line.amount, bool) or not isinstance(line.amount, int) or line.amount < 0:
+            raise TransitionError(
+                "金額は0円以上の整数で入力してください（%(line)s行目）。",
+                "invalid_line_amount",
+                line=index,
+            )
+
+
+def _do_request_change(app, *, actor, comment, lines=(), amount=None, **data):
+    _require_comment(comment, "変更の理由")
+    _check_lines(app, lines)
+    amount = _positive_amount(amount)
+    grant = engine_grant(
+        council=app.council,
+        programme=app.programme,
+        fiscal_year=app.fiscal_year,
+        lines=lines,
+        exclude=app.pk,
+    )
+    if not grant.eligible or amount > grant.amount:
+        raise TransitionError(
+            "変更後の申請額 %(amount)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
+            "above_engine_amount",
+            field="amount",
+            amount=f"{amount:,}",
+            allowed=f"{grant.amount:,}",
+        )
+    replace_lines(app, LineKind.CHANGE, lines)
+    app.change_requested_amount = amount
+    app.change_reason = comment
+    return ["change_requested_amount", "change_reason"], None
+
+
+def _clear_change(app):
+    app.lines.filter(kind=LineKind.CHANGE).delete()
+    app.change_requested_amount = None
+    return ["change_requested_amount"]
+
+
+def _do_withdraw_change(app, *, actor, comment, **data):
+    return _clear_change(app), None
+
+
+def _do_refuse_change(app, *, actor, comment, **data):
+    _require_comment(comment, "不承認の理由")
+    return _clear_change(app), None
+
+
+def _do_approve_change(
+    app, *, actor, comment, amount=None, decided_on=None, document_number=None, **data
+):
+    amount = _positive_amount(app.change_requested_amount if amount is None else amount)
+    lines = stored_lines(app, LineKind.CHANGE)
+    _check_grant(
+        app, lines, amount, limit=app.change_requested_amount, limit_label="変更後の申請額"
+    )
+    app.lines.filter(kind=LineKind.PLAN).delete()
+    app.lines.filter(kind=LineKind.CHANGE).update(kind=LineKind.PLAN)
+    previous = app.decided_amount
+    app.decided_amount = amount
+    app.decided_on = decided_on or timezone.localdate()
+    app.requested_amount = app.change_requested_amount
+    app.change_requested_amount = None
+    rule = selectors.rule_for(app.programme, app.fiscal_year)
+    notice = notices.issue_notice(
+        app,
+        NoticeKind.CHANGE,
+        issued_on=app.decided_on,
+        actor=actor,
+        number=document_number,
+        lines=lines,
+        rule=rule,
+        previous_amount=previous,
+        reason=app.change_reason,
+    )
+    return ["decided_amount", "decided_on", "requested_amount", "change_requested_amount"], notice
+
+
+def _do_submit_report(app, *, actor, comment, lines=(), report_text="", today=None, **data):
+    _check_lines(app, lines)
+    if not report_text.strip():
+        raise TransitionError(
+            "実施内容を入力してください。", "report_text_required", field="report_text"
+        )
+    replace_lines(app, LineKind.ACTUAL, lines)
+    app.report_text = report_text.strip()
+    app.report_submitted_on = today or timezone.localdate()
+    return ["report_text", "report_submitted_on"], None
+
+
+def _do_return_report(app, *, actor, comment, **data):
+    _require_comment(comment, "差戻しの理由")
+    return [], None
+
+
+def confirmation_amount(app) -> tuple[int, engine.Grant]:
+    """額の確定: the smaller of the decided amount and the engine's grant on actual costs."""
+    lines = stored_lines(app, LineKind.ACTUAL)
+    grant = engine_grant(
+        council=app.council,
+        programme=app.programme,
+        fiscal_year=app.fiscal_year,
+        lines=lines,
+        exclude=app.pk,
+    )
+    return min(app.decided_amount or 0, grant.amount), grant
+
+
+def _do_confirm(
+    app, *, actor, comment, confirmed_on=None, document_number=None, refund_due_on=None, **data
+):
+    amount, grant = confirmation_amount(app)
+    app.confirmed_amount = amount
+    app.confirmed_on = confirmed_on or timezone.localdate()
+    app.refund_amount = max(app.net_paid_amount - amount, 0)
+    app.refund_due_on = refund_due_on if app.refund_amount else None
+    notice = notices.issue_notice(
+        app,
+        NoticeKind.CONFIRMATION,
+        issued_on=app.confirmed_on,
+        actor=actor,
+        number=document_number,
+        lines=stored_lines(app, LineKind.ACTUAL),
+        grant=grant,
+    )
+    return ["confirmed_amount", "confirmed_on", "refund_amount", "refund_due_on"], notice
+
+
+def _do_pay(app, *, actor, comment, paid_on=None, **data):
+    balance = app.balance_due
+    if balance < 0:
+        raise TransitionError(
+            "前金払額が確定額を上回っているため、支払ではなく返還請求をしてください"
+            "（返還額 %(refund)s円）。",
+            "refund_needed",
+            refund=f"{-balance:,}",
+        )
+    app.paid_amount += balance
+    app.paid_on = paid_on or timezone.localdate()
+    return ["paid_amount", "paid_on"], None
+
+
+def _do_request_refund(app, *, actor, comment, refund_due_on=None, **data):
+    balance = app.balance_due
+    if balance >= 0:
+        raise TransitionError(
+            "支払済額が確定額を超えていないため、返還請求はできません。", "no_refund_due"
+        )
+    app.refund_amount = -balance
+    if refund_due_on:
+        app.refund_due_on = refund_due_on
+    return ["refund_amount", "refund_due_on"], None
+
+
+def _do_receive_refund(app, *, actor, comment, amount=None, received_on=None, **data):
+    amount = _positive_amount(amount)
+    if amount != app.refund_amount:
+        raise TransitionError(
+            "受領額 %(amount)s円 が返還請求額 %(refund)s円 と一致しません。",
+            "refund_amount_mismatch",
+            field="amount",
+            amount=f"{amount:,}",
+            refund=f"{app.refund_amount:,}",
+        )
+    app.refunded_amount = amount
+    app.refund_received_on = received_on or timezone.localdate()
+    return ["refunded_amount", "refund_received_on"], None
+
+
+_HANDLERS = {
+    "submit": _do_submit,
+    "proxy_submit": _do_submit,
+    "withdraw": _do_nothing,
+    "return": _do_return,
+    "decide": _do_decide,
+    "refuse": _do_refuse,
+    "pay_advance": _do_pay_advance,
+    "request_change": _do_request_change,
+    "withdraw_change": _do_withdraw_change,
+    "approve_change": _do_approve_change,
+    "refuse_change": _do_refuse_change,
+    "submit_report": _do_submit_report,
+    "return_report": _do_return_report,
+    "confirm": _do_confirm,
+    "pay": _do_pay,
+    "request_refund": _do_request_refund,
+    "receive_refund": _do_receive_refund,
+}
+assert set(_HANDLERS) == ACTIONS, "every action in TRANSITIONS needs a handler"
+
+
+# Side effects after commit -------------------------------------------------------------
+
+
+def _clear_public_cache():
+    from reports.cache import clear_public_cache
+
+    clear_public_cache()
+
+
+def secretary_emails(application: Application) -> list[str]:
+    """The council's current secretaries' addresses, else the council's contact address."""
+    emails = [
+        email
+        for email in CouncilSecretary.objects.filter(
+            council_id=application.council_id, ended_on__isnull=True
+        ).values_list("user__email", flat=True)
+        if email
+    ]
+    if not emails and application.council.contact_email:
+        emails = [application.council.contact_email]
+    return emails
+
+
+def staff_emails(application: Application) -> list[str]:
+    """The programme's contact address, else the MANAGERS setting."""
+    if application.programme.contact_email:
+        return [application.programme.contact_email]
+    return [email for _name, email in settings.MANAGERS]
+
+
+def _send_mail(event_id: int) -> None:
+    event = ApplicationEvent.objects.select_related(
+        "application__council", "application__programme", "actor"
+    ).get(pk=event_id)
+    app = event.application
+    to_staff = event.actor_role == SECRETARY
+    recipients = staff_emails(app) if to_staff else secretary_emails(app)
+    if not recipients:
+        logger.info("No recipient for event %s", event_id)
+        return
+    path = (
+        reverse("admin:subsidies_application_change", args=[app.pk])
+        if to_staff
+        else reverse("subsidies_portal:detail", args=[app.pk])
+    )
+    subject = f"【交付申請 {app.reference}】{event.action_label}（{app.get_status_display()}）"
+    body = [
+        f"{app.council.name} の交付申請について、{event.action_label}がありました。",
+        "",
+        f"受付番号: {app.reference}",
+        f"補助制度: {app.programme.name}（{app.fiscal_year_label}）",
+        f"事業名: {app.title}",
+        f"状況: {Status(event.from_status).label} → {Status(event.to_status).label}",
+    ]
+    body += event.change_lines
+    if event.comment:
+        body += ["", "コメント:", event.comment]
+    if event.notice_id:
+        body += [
+            "",
+            f"通知書（{event.notice.document_number}）をポータルからダウンロードできます。",
+        ]
+    body += ["", f"詳しくはポータルでご確認ください: {path}"]
+    send_mail(subject, "\n".join(body), None, recipients)
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError as {field or NON_FIELD_ERRORS: [messages]} for templates."""
+    if hasattr(error, "error_dict"):
+        return {
+            field: [m for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {NON_FIELD_ERRORS: error.messages}

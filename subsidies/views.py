@@ -1,0 +1,483 @@
+"""Secretary portal pages for subsidy applications (/portal/subsidies/).
+
+Every page is for the secretary's own council only: an application, attachment, notice
+or history of another council answers 404, so ids do not leak. Views validate input
+with forms and call subsidies.services for every change.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from councils.access import secretary_required
+
+from . import notices, selectors, services
+from .forms import (
+    ApplicationForm,
+    AttachmentsForm,
+    ChangeRequestForm,
+    ReportForm,
+    WithdrawForm,
+    line_formset,
+)
+from .models import (
+    Application,
+    Attachment,
+    AttachmentKind,
+    LineKind,
+    Notice,
+    Status,
+)
+from .portal import next_step
+
+
+def _application(request, pk) -> Application:
+    """The council's own application, or 404 (also for another council's id)."""
+    return get_object_or_404(
+        Application.objects.select_related("programme", "council", "entered_by"),
+        pk=pk,
+        council=request.council,
+    )
+
+
+def add_errors(form, error: ValidationError, formset=None) -> None:
+    """Put a service error next to the field it is about, else at the top of the form."""
+    items = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    for field, errors in items:
+        for item in errors:
+            if field in form.fields:
+                form.add_error(field, item)
+            elif formset is not None and item.code in ("no_lines", "category_not_allowed"):
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), *item.messages], renderer=formset.renderer
+                )
+            else:
+                form.add_error(None, item)
+
+
+def save_uploads(application, uploads, kind, user) -> None:
+    for upload, content_type in uploads:
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+@secretary_required
+def application_list(request):
+    applications = list(selectors.council_applications(request.council.pk))
+    today = timezone.localdate()
+    for application in applications:
+        application.next_step = next_step(application, today)
+        application.overdue = application.is_report_overdue(today)
+    return render(
+        request,
+        "subsidies/portal/list.html",
+        {"applications": applications, "council": request.council},
+    )
+
+
+def _edit(request, application=None):
+    """New and edit share the form: 下書き保存 keeps it, 確認へ進む checks everything first."""
+    lines = services.stored_lines(application, LineKind.PLAN) if application else []
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, instance=application)
+        formset = line_formset(request.POST, lines=lines)
+        uploads = AttachmentsForm(request.POST, request.FILES)
+        to_confirm = "confirm" in request.POST
+        if _valid(form, formset, uploads, request, application, to_confirm):
+            try:
+                with transaction.atomic():
+                    values = form.field_values()
+                    if application is None:
+                        application = services.create_application(
+                            council=request.council,
+                            programme=form.cleaned_data["programme"],
+                            fiscal_year=form.cleaned_data["fiscal_year"],
+                            actor=request.user,
+                            lines=formset.lines(),
+                            **values,
+                        )
+                    else:
+                        application = services.update_draft(
+                            application=application,
+                            actor=request.user,
+                            lines=formset.lines(),
+                            programme=form.cleaned_data["programme"],
+                            fiscal_year=form.cleaned_data["fiscal_year"],
+                            **values,
+                        )
+                    save_uploads(
+                        application,
+                        uploads.cleaned_data["files"],
+                        AttachmentKind.APPLICATION,
+                        request.user,
+                    )
+            except ValidationError as error:
+                add_errors(form, error, formset)
+            else:
+                if to_confirm:
+                    return redirect("subsidies_portal:confirm", pk=application.pk)
+                messages.success(request, "下書きを保存しました。")
+                return redirect("subsidies_portal:detail", pk=application.pk)
+    else:
+        form = ApplicationForm(instance=application)
+        formset = line_formset(lines=lines, extra=3 if not lines else 1)
+        uploads = AttachmentsForm()
+    return render(
+        request,
+        "subsidies/portal/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "uploads": uploads,
+            "application": application,
+            "attachments": list(application.attachments.all()) if application else [],
+        },
+    )
+
+
+def _valid(form, formset, uploads, request, application, to_confirm) -> bool:
+    """Field checks always; the rule's categories always; the full submission checks
+    (engine, year closed, overdue reports) only on 確認へ進む."""
+    ok = form.is_valid() & formset.is_valid() & uploads.is_valid()
+    if not form.is_valid():
+        return False
+    programme = form.cleaned_data["programme"]
+    year = form.cleaned_data["fiscal_year"]
+    try:
+        rule = selectors.rule_for(programme, year)
+    except ValidationError as error:
+        add_errors(form, error)
+        return False
+    if formset.is_valid() and not formset.check_categories(rule.terms().eligible_categories):
+        ok = False
+    if not ok or not to_confirm:
+        return ok
+    if not formset.require_lines():
+        return False
+    try:
+        services.check_submission(
+            council=request.council,
+            programme=programme,
+            fiscal_year=year,
+            lines=formset.lines(),
+            requested_amount=form.cleaned_data.get("requested_amount"),
+            work_starts_on=form.cleaned_data.get("work_starts_on"),
+            work_ends_on=form.cleaned_data.get("work_ends_on"),
+            exclude=application.pk if application else None,
+        )
+    except ValidationError as error:
+        add_errors(form, error, formset)
+        return False
+    return True
+
+
+@secretary_required
+def application_new(request):
+    return _edit(request)
+
+
+@secretary_required
+def application_edit(request, pk):
+    application = _application(request, pk)
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        messages.error(
+            request, f"状況が「{application.get_status_display()}」の申請は編集できません。"
+        )
+        return redirect("subsidies_portal:detail", pk=pk)
+    return _edit(request, application)
+
+
+@secretary_required
+def application_confirm(request, pk):
+    """確認: the engine's breakdown for the saved draft, and the button that submits it."""
+    application = _application(request, pk)
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        return redirect("subsidies_portal:detail", pk=pk)
+    lines = services.stored_lines(application, LineKind.PLAN)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.application_transition(
+                application=application, action="submit", actor=request.user
+            )
+        except ValidationError as error:
+            errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
+        else:
+            messages.success(request, "申請しました。市の審査結果をお待ちください。")
+            return redirect("subsidies_portal:detail", pk=pk)
+    grant = grant_error = None
+    try:
+        grant = services.engine_grant(
+            council=application.council,
+            programme=application.programme,
+            fiscal_year=application.fiscal_year,
+            lines=lines,
+            exclude=application.pk,
+        )
+    except ValidationError as error:
+        grant_error = " ".join(error.messages)
+    if not errors and request.method == "GET":
+        try:
+            services.check_submission(
+                council=application.council,
+                programme=application.programme,
+                fiscal_year=application.fiscal_year,
+                lines=lines,
+                requested_amount=application.requested_amount,
+                work_starts_on=application.work_starts_on,
+                work_ends_on=application.work_ends_on,
+                exclude=application.pk,
+            )
+        except ValidationError as error:
+            errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
+    return render(
+        request,
+        "subsidies/portal/confirm.html",
+        {
+            "application": application,
+            "lines": lines,
+            "lines_total": sum(line.amount for line in lines),
+            "grant": grant,
+            "grant_error": grant_error,
+            "errors": errors,
+            "attachments": list(application.attachments.all()),
+        },
+        status=200,
+    )
+
+
+@secretary_required
+def application_detail(request, pk):
+    application = _application(request, pk)
+    context = _detail_context(application)
+    context["withdraw_form"] = WithdrawForm()
+    return render(request, "subsidies/portal/detail.html", context)
+
+
+def _detail_context(application) -> dict:
+    lines = {kind: [] for kind in LineKind.values}
+    for line in application.lines.select_related("category"):
+        lines[line.kind].append(line)
+    today = timezone.localdate()
+    return {
+        "application": application,
+        "plan_lines": lines[LineKind.PLAN],
+        "change_lines": lines[LineKind.CHANGE],
+        "actual_lines": lines[LineKind.ACTUAL],
+        "plan_total": sum(line.amount for line in lines[LineKind.PLAN]),
+        "change_total": sum(line.amount for line in lines[LineKind.CHANGE]),
+        "actual_total": sum(line.amount for line in lines[LineKind.ACTUAL]),
+        "attachments": list(application.attachments.all()),
+        "notices": list(application.notices.all()),
+        "events": list(application.events.select_related("actor")),
+        "next_step": next_step(application, today),
+        "overdue": application.is_report_overdue(today),
+        "actions": services.allowed_actions(application, services.SECRETARY),
+    }
+
+
+@secretary_required
+def application_history(request, pk):
+    application = _application(request, pk)
+    return render(
+        request,
+        "subsidies/portal/history.html",
+        {"application": application, "events": list(application.events.select_related("actor"))},
+    )
+
+
+@secretary_required
+@require_POST
+def application_withdraw(request, pk):
+    application = _application(request, pk)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.application_transition(
+            application=application,
+            action="withdraw",
+            actor=request.user,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "申請を取り下げました。")
+    return redirect("subsidies_portal:detail", pk=pk)
+
+
+@secretary_required
+@require_POST
+def change_withdraw(request, pk):
+    application = _application(request, pk)
+    try:
+        services.application_transition(
+            application=application, action="withdraw_change", actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "変更承認申請を取り下げました。")
+    return redirect("subsidies_portal:detail", pk=pk)
+
+
+@secretary_required
+def change_request(request, pk):
+    """変更承認申請: new expense lines and amount, with the reason."""
+    application = _application(request, pk)
+    if application.status != Status.DECIDED:
+        messages.error(request, "交付決定後の申請だけが変更承認申請できます。")
+        return redirect("subsidies_portal:detail", pk=pk)
+    current = services.stored_lines(application, LineKind.PLAN)
+    if request.method == "POST":
+        form = ChangeRequestForm(request.POST)
+        formset = line_formset(request.POST, lines=current)
+        uploads = AttachmentsForm(request.POST, request.FILES, kind=AttachmentKind.CHANGE)
+        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
+        if valid and formset.require_lines():
+            try:
+                with transaction.atomic():
+                    services.application_transition(
+                        application=application,
+                        action="request_change",
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                        lines=formset.lines(),
+                        amount=form.cleaned_data["amount"],
+                    )
+                    save_uploads(
+                        application,
+                        uploads.cleaned_data["files"],
+                        AttachmentKind.CHANGE,
+                        request.user,
+                    )
+            except ValidationError as error:
+                add_errors(form, error, formset)
+            else:
+                messages.success(request, "変更承認申請を提出しました。")
+                return redirect("subsidies_portal:detail", pk=pk)
+    else:
+        form = ChangeRequestForm(initial={"amount": application.decided_amount})
+        formset = line_formset(lines=current, extra=1)
+        uploads = AttachmentsForm(kind=AttachmentKind.CHANGE)
+    return render(
+        request,
+        "subsidies/portal/change.html",
+        {"application": application, "form": form, "formset": formset, "uploads": uploads},
+    )
+
+
+@secretary_required
+def report(request, pk):
+    """実績報告: actual expense lines, what was done, receipts."""
+    application = _application(request, pk)
+    if application.status not in (Status.DECIDED, Status.REPORT_RETURNED):
+        messages.error(request, "実績報告は交付決定後（または差戻し後）に提出できます。")
+        return redirect("subsidies_portal:detail", pk=pk)
+    actual = services.stored_lines(application, LineKind.ACTUAL) or services.stored_lines(
+        application, LineKind.PLAN
+    )
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        formset = line_formset(request.POST, lines=actual)
+        uploads = AttachmentsForm(
+            request.POST, request.FILES, kind=AttachmentKind.REPORT, label="領収書など"
+        )
+        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
+        if valid and formset.require_lines():
+            try:
+                with transaction.atomic():
+                    services.application_transition(
+                        application=application,
+                        action="submit_report",
+                        actor=request.user,
+                        lines=formset.lines(),
+                        report_text=form.cleaned_data["report_text"],
+                    )
+                    save_uploads(
+                        application,
+                        uploads.cleaned_data["files"],
+                        AttachmentKind.REPORT,
+                        request.user,
+                    )
+            except ValidationError as error:
+                add_errors(form, error, formset)
+            else:
+                messages.success(request, "実績報告を提出しました。")
+                return redirect("subsidies_portal:detail", pk=pk)
+    else:
+        form = ReportForm(initial={"report_text": application.report_text})
+        formset = line_formset(lines=actual, extra=1)
+        uploads = AttachmentsForm(kind=AttachmentKind.REPORT, label="領収書など")
+    return render(
+        request,
+        "subsidies/portal/report.html",
+        {"application": application, "form": form, "formset": formset, "uploads": uploads},
+    )
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Serve an attachment privately: never cached by shared caches, never sniffed."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
+    return response
+
+
+@secretary_required
+def attachment_download(request, pk, attachment_pk):
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    return attachment_response(attachment)
+
+
+@secretary_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        messages.error(request, "提出済みの添付書類は削除できません。")
+    else:
+        attachment.file.delete(save=False)
+        attachment.delete()
+        messages.success(request, f"「{attachment.original_name}」を削除しました。")
+    return redirect("subsidies_portal:edit", pk=pk)
+
+
+def notice_response(notice: Notice) -> HttpResponse:
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, notices.notice_filename(notice)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@secretary_required
+def notice_download(request, pk, notice_pk):
+    application = _application(request, pk)
+    try:
+        notice = application.notices.get(pk=notice_pk)
+    except Notice.DoesNotExist:
+        raise Http404("通知書が見つかりません。") from None
+    return notice_response(notice)
