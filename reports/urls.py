@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import plan_views, transparency, views
+from .cache import cache_public
 from .pages import public_paths
 
 app_name = "public"
@@ -24,6 +25,8 @@ urlpatterns = [
     *public_paths(
         "plans/<int:pk>/indicators/", plan_views.PlanIndicatorsPage.as_view(), "plan_indicators"
     ),
+    path("subsidies/360giving.json", cache_public(transparency.giving360_view), name="giving360"),
+    *public_paths("subsidies/", transparency.TransparencyPage.as_view(), "transparency"),
     path("report/city.pdf", views.city_report, name="city_report_latest"),
     path("report/<int:pk>/city.pdf", views.city_report, name="city_report"),
 ]

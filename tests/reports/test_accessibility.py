@@ -30,6 +30,7 @@ def public_paths(council, plan):
         reverse("public:plan_progress", args=[plan.pk]),
         reverse("public:plan_rollup", args=[plan.pk]),
         reverse("public:plan_indicators", args=[plan.pk]),
+        reverse("public:transparency"),
         "/councils/999999/",
     ]
 
