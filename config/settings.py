@@ -146,6 +146,11 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The dry run's file is kept between the two steps; with several web servers use a shared
+# store, e.g. import_export.tmp_storages.MediaStorage or CacheStorage with a Redis cache.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = env(
+    "IMPORT_EXPORT_TMP_STORAGE_CLASS", default="import_export.tmp_storages.TempFolderStorage"
+)
 
 # Background work (the whole-city PDF report): inline by default so the quick start needs no
 # worker; set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
