@@ -177,7 +177,8 @@ class Ceiling:
     ``amount`` excludes labour paid at uncapped actual cost (``labour_at_cost`` is then
     True) and is None when nothing limits the grant (no formula and no cap). When the
     registered labour cost is given, ``labour_amount`` is the part of it the rule pays
-    (after the labour cap) and ``amount`` includes it; ``labour_at_cost`` is then False.
+    (after the labour cap and the per-council caps, which cut the project part first) and
+    ``amount`` includes it; ``labour_at_cost`` is then False.
     """
 
     eligible: bool
@@ -363,7 +364,9 @@ def council_ceiling(
             total = cap if total is None else min(total, cap)
     if reasons:
         total = 0
-        labour_amount = None if labour_amount is None else 0
+    if labour_amount is not None and total is not None:
+        # As in calculate(): a per-council cap cuts the project part before the labour.
+        labour_amount = min(labour_amount, total)
     return Ceiling(
         eligible=not reasons,
         reasons=tuple(reasons),
