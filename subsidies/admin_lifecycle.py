@@ -24,7 +24,14 @@ from core.calendar import fiscal_year_label
 from councils.models import Council
 
 from . import exports, selectors, services
-from .forms import STAFF_FORMS, ApplicationForm, AttachmentsForm, line_formset, staff_form_initial
+from .forms import (
+    STAFF_FORMS,
+    ApplicationForm,
+    AttachmentsForm,
+    StartForm,
+    line_formset,
+    staff_form_initial,
+)
 from .models import (
     AMOUNT_FIELDS,
     REPORT_OWED_STATUSES,
@@ -389,6 +396,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         left = selectors.budget_left(application.programme, application.fiscal_year)
         return {
             "breakdowns": breakdowns,
+            # The plan's labour lines against the cost registered in staffing.
+            "labour": selectors.labour_check(
+                application.council,
+                application.programme,
+                application.fiscal_year,
+                lines[LineKind.PLAN],
+            ),
             "transition_actions": actions,
             "budget_left": left,
             "overdue": application.is_report_overdue(),
@@ -464,6 +478,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 Application, pk=pk, proxy_entry=True, status=Status.DRAFT
             )
         lines = services.stored_lines(application, LineKind.PLAN) if application else []
+        opening_labour = None
         if request.method == "POST":
             council_form = ProxyCouncilForm(request.POST, instance_council=application)
             form = ApplicationForm(request.POST, instance=application)
@@ -490,10 +505,34 @@ class ApplicationAdmin(admin.ModelAdmin):
                     )
                     return redirect("admin:subsidies_application_change", application.pk)
         else:
-            council_form = ProxyCouncilForm(instance_council=application)
-            form = ApplicationForm(instance=application)
-            formset = line_formset(lines=lines, extra=3 if not lines else 1)
+            start = None
+            if application is None:
+                # Council, programme and year first, so the registered secretariat
+                # labour cost can be the first line (the clerk does not type it twice).
+                start = ProxyStartForm(request.GET or None)
+                if not start.is_valid():
+                    context = {
+                        **self.admin_site.each_context(request),
+                        "title": "窓口代行入力（紙の申請書の入力）",
+                        "opts": self.opts,
+                        "start": start,
+                    }
+                    return TemplateResponse(
+                        request, "admin/subsidies/application/proxy.html", context
+                    )
+                lines = services.opening_lines(**start.cleaned_data)
+            chosen = start.cleaned_data if start else {}
+            council_form = ProxyCouncilForm(
+                instance_council=application,
+                initial={"council": chosen["council"]} if chosen else None,
+            )
+            form = ApplicationForm(
+                instance=application,
+                initial={k: v for k, v in chosen.items() if k != "council"} or None,
+            )
+            formset = line_formset(lines=lines, extra=(3 if not lines else 2) if start else 1)
             uploads = AttachmentsForm()
+            opening_labour = lines[0].amount if start and lines else None
         context = {
             **self.admin_site.each_context(request),
             "title": "窓口代行入力（紙の申請書の入力）",
@@ -503,6 +542,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "form": form,
             "formset": formset,
             "uploads": uploads,
+            "opening_labour": opening_labour,
         }
         return TemplateResponse(request, "admin/subsidies/application/proxy.html", context)
 
@@ -605,6 +645,15 @@ class ProxyCouncilForm(forms.Form):
         super().__init__(*args, **kwargs)
         if instance_council is not None:
             self.initial.setdefault("council", instance_council.council_id)
+
+
+class ProxyStartForm(StartForm):
+    council = forms.ModelChoiceField(
+        label="地域協働体",
+        queryset=Council.objects.order_by("kana", "name"),
+        empty_label="選んでください",
+    )
+    field_order = ["council", "programme", "fiscal_year"]
 
 
 def _ledger_cells(ledger, row) -> list[tuple[str, bool]]:

@@ -175,7 +175,10 @@ class Ceiling:
     """The most a council can receive in a fiscal year, whatever its costs.
 
     ``amount`` excludes labour paid at uncapped actual cost (``labour_at_cost`` is then
-    True) and is None when nothing limits the grant (no formula and no cap).
+    True) and is None when nothing limits the grant (no formula and no cap). When the
+    registered labour cost is given, ``labour_amount`` is the part of it the rule pays
+    (after the labour cap and the per-council caps, which cut the project part first) and
+    ``amount`` includes it; ``labour_at_cost`` is then False.
     """
 
     eligible: bool
@@ -188,6 +191,7 @@ class Ceiling:
     labour_cap: int | None
     labour_at_cost: bool
     amount: int | None
+    labour_amount: int | None = None
 
 
 def calculate(
@@ -324,12 +328,19 @@ def council_ceiling(
     fiscal_year: int,
     population: int | None = None,
     previous_grants: Sequence[tuple[int, int]] = (),
+    labour_cost: int | None = None,
 ) -> Ceiling:
     """The most ``calculate`` could grant this council this year (for 試算 screens).
 
-    Raises ValidationError like :func:`calculate` for malformed inputs.
+    ``labour_cost`` is the council's registered secretariat labour cost (事務局人件費);
+    when given and the rule pays labour, the ceiling counts it (up to ``labour_cap``)
+    instead of leaving labour out or counting the whole cap.
+    Raises ValidationError like :func:`calculate` for malformed inputs (code
+    ``negative_amount`` / ``non_integer_amount`` for ``labour_cost``).
     """
     _check_common(rule, fiscal_year, population, previous_grants)
+    if labour_cost is not None and (problem := _amount_problem(labour_cost)):
+        raise ValidationError({"labour_cost": problem})
     reasons, this_year, lifetime_used = _eligibility(rule, stage, fiscal_year, previous_grants)
     flat = regional = formula = None
     if rule.has_formula:
@@ -339,15 +350,23 @@ def council_ceiling(
     lifetime_left = None if rule.lifetime_cap is None else max(rule.lifetime_cap - lifetime_used, 0)
     labour_at_cost = rule.labour_eligible and rule.labour_cap is None
     labour_cap = rule.labour_cap if rule.labour_eligible else None
+    labour_amount = None
+    if rule.labour_eligible and labour_cost is not None:
+        labour_amount = labour_cost if labour_cap is None else min(labour_cost, labour_cap)
+        labour_at_cost = False
 
     # None stands for "no limit" while taking the minimum.
     project_max = 0 if rule.rate == 0 else formula
-    total = None if project_max is None else project_max + (labour_cap or 0)
+    labour_max = labour_amount if labour_amount is not None else (labour_cap or 0)
+    total = None if project_max is None else project_max + labour_max
     for cap in (yearly_left, lifetime_left):
         if cap is not None:
             total = cap if total is None else min(total, cap)
     if reasons:
         total = 0
+    if labour_amount is not None and total is not None:
+        # As in calculate(): a per-council cap cuts the project part before the labour.
+        labour_amount = min(labour_amount, total)
     return Ceiling(
         eligible=not reasons,
         reasons=tuple(reasons),
@@ -359,6 +378,7 @@ def council_ceiling(
         labour_cap=labour_cap,
         labour_at_cost=labour_at_cost,
         amount=total,
+        labour_amount=labour_amount,
     )
 
 

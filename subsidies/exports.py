@@ -106,6 +106,10 @@ def allocation_table(allocation: Allocation) -> AllocationTable:
         columns.append(Column("事務局人件費の上限（円）", "yen"))
         getters.append(lambda row: row.ceiling.labour_cap)
         totals.append(sum(row.ceiling.labour_cap or 0 for row in allocation.rows))
+    if allocation.labour_included:
+        columns.append(Column("事務局人件費（登録額）（円）", "yen"))
+        getters.append(lambda row: row.labour_registered)
+        totals.append(allocation.total_labour_registered)
     columns.append(Column("試算額（円）", "yen"))
     getters.append(lambda row: row.ceiling.amount)
     totals.append(allocation.total)
@@ -119,6 +123,11 @@ def allocation_table(allocation: Allocation) -> AllocationTable:
         totals=totals,
         summary=[
             ("試算額の合計（円）", allocation.total),
+            *(
+                [("うち事務局人件費（登録額）（円）", allocation.total_labour_counted)]
+                if allocation.labour_included
+                else []
+            ),
             ("予算額（円）", allocation.budget),
             ("予算残（予算額 − 試算額の合計）（円）", allocation.remainder),
         ],
@@ -128,10 +137,18 @@ def allocation_table(allocation: Allocation) -> AllocationTable:
 def allocation_notes(allocation: Allocation, *, include_example: bool = True) -> list[str]:
     """What the reader must know to read the totals right."""
     notes = []
-    if allocation.labour_at_cost:
-        notes.append("事務局人件費（実費）は試算額に含みません。")
+    if allocation.labour_included:
+        cap = allocation.rule.labour_cap
+        notes.append(
+            "事務局人件費は、職員配置に登録された地域協働体雇用の事務局員の年額（登録額）を"
+            "試算額に含めています" + (f"（上限 {cap:,}円まで）。" if cap is not None else "。")
+        )
     if allocation.has_unlimited:
-        notes.append("上限のない地域協働体は試算額を0円として合計しています。")
+        notes.append(
+            "上限のない地域協働体は事業費分を0円として合計しています。"
+            if allocation.labour_included
+            else "上限のない地域協働体は試算額を0円として合計しています。"
+        )
     if include_example and allocation.rule.amounts_are_examples:
         notes.append(f"金額は例示です。{allocation.rule.example_note}")
     return notes

@@ -178,6 +178,22 @@ class ApplicationForm(forms.ModelForm):
         }
 
 
+class StartForm(forms.Form):
+    """The first step of a new application: the programme and year decide its first lines
+    (the registered secretariat labour cost when the rule pays labour)."""
+
+    programme = forms.ModelChoiceField(
+        label="補助制度", queryset=SubsidyProgramme.objects.none(), empty_label="選んでください"
+    )
+    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = SubsidyProgramme.objects.order_by("sort_order", "code")
+        self.fields["fiscal_year"].choices = fiscal_year_choices()
+        self.initial.setdefault("fiscal_year", calendar.fiscal_year(timezone.localdate()))
+
+
 class LineForm(forms.Form):
     category = forms.ModelChoiceField(
         label="経費区分",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
 from councils.models import Council, CouncilStageChange
 from councils.selectors import council_populations_on
+from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
 
 from . import engine
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     REPORT_OWED_STATUSES,
     Application,
     Budget,
+    ExpenseCategory,
     ProgrammeRule,
     SubsidyProgramme,
 )
@@ -134,10 +136,20 @@ class AllocationRow:
     stage: str | None
     population: int | None
     ceiling: engine.Ceiling
+    # 事務局人件費 registered in staffing for the year; None when the rule pays no labour.
+    labour_registered: int | None = None
 
     @property
     def stage_label(self) -> str:
         return engine.stage_label(self.stage)
+
+    @property
+    def counted(self) -> int:
+        """What this row adds to the total: the ceiling, or only the labour when the
+        project part has no limit (上限なし counts as 0)."""
+        if self.ceiling.amount is not None:
+            return self.ceiling.amount
+        return self.ceiling.labour_amount or 0
 
 
 @dataclass(frozen=True)
@@ -155,8 +167,18 @@ class Allocation:
 
     @property
     def total(self) -> int:
-        """Sum of the ceilings; councils with no ceiling (上限なし) count as 0."""
-        return sum(row.ceiling.amount or 0 for row in self.rows)
+        """Sum of the ceilings, registered labour included when the rule pays labour;
+        councils with no ceiling (上限なし) count as 0 apart from that labour."""
+        return sum(row.counted for row in self.rows)
+
+    @property
+    def total_labour_registered(self) -> int:
+        return sum(row.labour_registered or 0 for row in self.rows)
+
+    @property
+    def total_labour_counted(self) -> int:
+        """The part of ``total`` that is registered labour (after the labour cap)."""
+        return sum(row.ceiling.labour_amount or 0 for row in self.rows)
 
     @property
     def total_flat(self) -> int:
@@ -183,8 +205,9 @@ class Allocation:
         return any(row.ceiling.amount is None for row in self.rows)
 
     @property
-    def labour_at_cost(self) -> bool:
-        return self.rule.labour_eligible and self.rule.labour_cap is None
+    def labour_included(self) -> bool:
+        """The registered secretariat labour cost is counted in the ceilings and total."""
+        return self.rule.labour_eligible
 
 
 def allocation_for(
@@ -194,7 +217,8 @@ def allocation_for(
     previous_grants: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     stage_on: date | None = None,
 ) -> Allocation:
-    """Every council's ceiling for the year, eligible ones first: five queries in all.
+    """Every council's ceiling for the year, eligible ones first: five queries in all,
+    six when the rule pays labour (the registered 事務局人件費 of every council at once).
 
     ``previous_grants`` maps council ids to their ``(fiscal_year, amount)`` grants from
     this programme (none known yet when omitted). Raises ValidationError from
@@ -212,6 +236,11 @@ def allocation_for(
         if population_date
         else {}
     )
+    labour = (
+        secretariat_labour_costs([pk for pk, _name, _stage in councils], fiscal_year)
+        if rule.labour_eligible
+        else {}
+    )
     previous_grants = previous_grants or {}
     rows, excluded = [], []
     for pk, name, stage in councils:
@@ -222,8 +251,9 @@ def allocation_for(
             fiscal_year=fiscal_year,
             population=population,
             previous_grants=previous_grants.get(pk, ()),
+            labour_cost=labour.get(pk) if rule.labour_eligible else None,
         )
-        row = AllocationRow(pk, name, stage, population, ceiling)
+        row = AllocationRow(pk, name, stage, population, ceiling, labour.get(pk))
         (rows if ceiling.eligible else excluded).append(row)
     return Allocation(
         programme=programme,
@@ -445,3 +475,72 @@ def notices_for(application_ids: Sequence[int]) -> dict[int, list]:
     ):
         result.setdefault(notice.application_id, []).append(notice)
     return result
+
+
+# The secretariat labour cost registered in staffing, for expense lines --------------
+
+LABOUR_LINE_DESCRIPTION = "事務局員人件費（職員配置の登録額）"
+
+
+@dataclass(frozen=True)
+class RegisteredLabour:
+    """The rule's labour category and the council's registered 事務局人件費 for the year."""
+
+    category: ExpenseCategory
+    amount: int
+
+
+def registered_labour(
+    council: Council, programme: SubsidyProgramme, fiscal_year: int
+) -> RegisteredLabour | None:
+    """The registered labour cost when the year's rule pays labour, else None.
+
+    None also when the rule has no labour category among its eligible ones or no
+    rule applies that year. Three queries at most.
+    """
+    try:
+        rule = rule_for(programme, fiscal_year)
+    except ValidationError:
+        return None
+    if not rule.labour_eligible:
+        return None
+    categories = sorted(
+        (c for c in rule.eligible_categories.all() if c.is_labour),
+        key=lambda c: (c.sort_order, c.code),
+    )
+    if not categories:
+        return None
+    return RegisteredLabour(categories[0], secretariat_labour_cost(council, fiscal_year))
+
+
+@dataclass(frozen=True)
+class LabourCheck:
+    """The labour lines of an application against the registered cost."""
+
+    registered: int
+    claimed: int
+
+    @property
+    def differs(self) -> bool:
+        return self.registered != self.claimed
+
+    @property
+    def message(self) -> str:
+        return f"登録額 {self.registered:,}円と異なります" if self.differs else "登録額と一致"
+
+
+def labour_check(
+    council: Council, programme: SubsidyProgramme, fiscal_year: int, lines
+) -> LabourCheck | None:
+    """Compare the labour lines (``is_labour`` categories) with the registered cost.
+
+    ``lines`` are LineInput-like (``category``, ``amount``). None when the rule pays no
+    labour, or when nothing is registered and nothing claimed.
+    """
+    labour = registered_labour(council, programme, fiscal_year)
+    if labour is None:
+        return None
+    claimed = sum(line.amount for line in lines if line.category.is_labour)
+    if labour.amount == 0 and claimed == 0:
+        return None
+    return LabourCheck(registered=labour.amount, claimed=claimed)

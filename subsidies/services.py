@@ -360,6 +360,15 @@ def replace_lines(application: Application, kind: str, lines: Sequence[LineInput
     )
 
 
+def opening_lines(*, council, programme, fiscal_year: int) -> list[LineInput]:
+    """The lines a new application starts with: the registered 事務局人件費 as one labour
+    line when the year's rule pays labour and the cost is above 0, else none."""
+    labour = selectors.registered_labour(council, programme, fiscal_year)
+    if labour is None or labour.amount <= 0:
+        return []
+    return [LineInput(labour.category, labour.amount, selectors.LABOUR_LINE_DESCRIPTION)]
+
+
 def stored_lines(application: Application, kind: str) -> list[LineInput]:
     return [
         LineInput(line.category, line.amount, line.description)

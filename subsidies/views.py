@@ -22,6 +22,7 @@ from .forms import (
     AttachmentsForm,
     ChangeRequestForm,
     ReportForm,
+    StartForm,
     WithdrawForm,
     line_formset,
 )
@@ -91,6 +92,7 @@ def application_list(request):
 def _edit(request, application=None):
     """New and edit share the form: 下書き保存 keeps it, 確認へ進む checks everything first."""
     lines = services.stored_lines(application, LineKind.PLAN) if application else []
+    opening_labour = None
     if request.method == "POST":
         form = ApplicationForm(request.POST, instance=application)
         formset = line_formset(request.POST, lines=lines)
@@ -132,9 +134,18 @@ def _edit(request, application=None):
                 messages.success(request, "下書きを保存しました。")
                 return redirect("subsidies_portal:detail", pk=application.pk)
     else:
-        form = ApplicationForm(instance=application)
-        formset = line_formset(lines=lines, extra=3 if not lines else 1)
+        start = None
+        if application is None:
+            # A new application starts from its programme and year (step 1), so the
+            # registered secretariat labour cost can be its first line.
+            start = StartForm(request.GET or None)
+            if not start.is_valid():
+                return render(request, "subsidies/portal/start.html", {"start": start})
+            lines = services.opening_lines(council=request.council, **start.cleaned_data)
+        form = ApplicationForm(instance=application, initial=start.cleaned_data if start else None)
+        formset = line_formset(lines=lines, extra=(3 if not lines else 2) if start else 1)
         uploads = AttachmentsForm()
+        opening_labour = lines[0].amount if start and lines else None
     return render(
         request,
         "subsidies/portal/form.html",
@@ -144,6 +155,7 @@ def _edit(request, application=None):
             "uploads": uploads,
             "application": application,
             "attachments": list(application.attachments.all()) if application else [],
+            "opening_labour": opening_labour,
         },
     )
 
@@ -250,6 +262,9 @@ def application_confirm(request, pk):
             "application": application,
             "lines": lines,
             "lines_total": sum(line.amount for line in lines),
+            "labour": selectors.labour_check(
+                application.council, application.programme, application.fiscal_year, lines
+            ),
             "grant": grant,
             "grant_error": grant_error,
             "errors": errors,

@@ -134,6 +134,7 @@ def test_allocation_csv_has_a_bom_and_the_right_figures(admin_client_staff, ichi
         "均等割（円）",
         "地域割（円）",
         "限度額 均等割＋地域割（円）",
+        "事務局人件費（登録額）（円）",
         "試算額（円）",
     ]
     by_name = {row[0]: row for row in rows[1:31]}
@@ -144,11 +145,13 @@ def test_allocation_csv_has_a_bom_and_the_right_figures(admin_client_staff, ichi
         "300000",
         "1320000",
         "1620000",
+        "0",  # no secretariat employee registered in this fixture
         "1620000",
     ]
     total = rows[31]
     assert total[:2] == ["合計", "30団体"]
-    summary = {row[0]: row[1] for row in rows[32:35]}
+    summary = {row[0]: row[1] for row in rows[32:36]}
+    assert summary["うち事務局人件費（登録額）（円）"] == "0"
     assert summary["予算額（円）"] == "19000000"
     assert int(summary["予算残（予算額 − 試算額の合計）（円）"]) == 19_000_000 - int(total[-1])
 
