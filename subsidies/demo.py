@@ -113,10 +113,11 @@ PROGRAMMES = [
         },
         "categories": ACTIVITIES + LABOUR,
         "regulation_name": "一関市地域協働体活動費補助金交付要綱",
-        # Project part only (labour is budgeted apart). 30 councils with a plan come to
-        # about 19.6 million yen of ceilings; 2026 is set below that to show the warning.
-        "budgets": {2025: 21_000_000, 2026: 19_000_000},
-        "budget_note": "デモ用の金額（事業費分。事務局人件費は別枠）",
+        # Project ceilings (about 20.3 million yen for 30 councils) plus the registered
+        # secretariat labour (about 68 million); 2026 is set just below the sum so that the
+        # 試算 shows its over-budget warning.
+        "budgets": {2025: 90_000_000, 2026: 86_000_000},
+        "budget_note": "デモ用の金額（事業費分と事務局人件費の合計）",
     },
 ]
 

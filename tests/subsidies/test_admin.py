@@ -77,6 +77,11 @@ def test_rule_admin_marks_example_amounts(admin_client_staff, ichinoseki):
 def test_allocation_screen_shows_every_eligible_council_against_the_budget(
     admin_client_staff, ichinoseki
 ):
+    # Without the staffing demo no labour is registered: a budget below the project
+    # ceilings (about 20.3 million yen) makes the screen warn.
+    Budget.objects.filter(programme=ichinoseki["jigyo8"], fiscal_year=2026).update(
+        amount=19_000_000
+    )
     response = admin_client_staff.get(allocation_url(ichinoseki["jigyo8"], fiscal_year=2026))
     assert response.status_code == 200
     allocation = response.context["allocation"]
@@ -87,7 +92,7 @@ def test_allocation_screen_shows_every_eligible_council_against_the_budget(
     content = response.content.decode()
     assert "人口（令和8年3月31日現在）" in content
     assert "例示" in content
-    assert "予算超過" in content  # the demo's 2026 budget is below the ceilings
+    assert "予算超過" in content
     assert f"{allocation.total:,}" in content.replace("¥", "")
     assert "磐清水地域協働体" in content  # listed among the excluded, with the reason
 
@@ -152,8 +157,8 @@ def test_allocation_csv_has_a_bom_and_the_right_figures(admin_client_staff, ichi
     assert total[:2] == ["合計", "30団体"]
     summary = {row[0]: row[1] for row in rows[32:36]}
     assert summary["うち事務局人件費（登録額）（円）"] == "0"
-    assert summary["予算額（円）"] == "19000000"
-    assert int(summary["予算残（予算額 − 試算額の合計）（円）"]) == 19_000_000 - int(total[-1])
+    assert summary["予算額（円）"] == "86000000"
+    assert int(summary["予算残（予算額 − 試算額の合計）（円）"]) == 86_000_000 - int(total[-1])
 
 
 def test_allocation_excel_has_the_same_figures(admin_client_staff, ichinoseki):
