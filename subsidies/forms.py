@@ -151,6 +151,7 @@ class ApplicationForm(forms.ModelForm):
             "programme",
             "fiscal_year",
             "title",
+            "theme",
             "purpose",
             "work_starts_on",
             "work_ends_on",
@@ -174,7 +175,14 @@ class ApplicationForm(forms.ModelForm):
         """The cleaned model fields except programme and year (passed apart)."""
         return {
             name: self.cleaned_data.get(name)
-            for name in ("title", "purpose", "work_starts_on", "work_ends_on", "requested_amount")
+            for name in (
+                "title",
+                "theme",
+                "purpose",
+                "work_starts_on",
+                "work_ends_on",
+                "requested_amount",
+            )
         }
 
 

@@ -542,6 +542,12 @@ class Application(models.Model):
     )
     title = models.CharField("事業名", max_length=100)
     purpose = models.TextField("事業の目的・内容", blank=True)
+    theme = models.CharField(
+        "テーマ",
+        max_length=100,
+        blank=True,
+        help_text="同じテーマで申請できる回数に上限がある補助制度では必須です。",
+    )
     work_starts_on = models.DateField("事業の開始日", null=True, blank=True)
     work_ends_on = models.DateField("事業の完了予定日", null=True, blank=True)
     status = models.CharField(

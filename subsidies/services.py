@@ -411,6 +411,41 @@ def engine_grant(
     )
 
 
+def check_theme_limit(*, council, programme, fiscal_year: int, theme: str, exclude=None):
+    """Refuse an application past the rule's number of applications per theme.
+
+    Applications that were refused or withdrawn, and drafts, do not count. Raises
+    TransitionError (theme_required, theme_limit_reached).
+    """
+    limit = selectors.rule_for(programme, fiscal_year).max_applications_per_theme
+    if not limit:
+        return
+    theme = (theme or "").strip()
+    if not theme:
+        raise TransitionError(
+            "「%(programme)s」は同じテーマで%(limit)s回まで申請できます。テーマを入力してください。",
+            "theme_required",
+            field="theme",
+            programme=programme.name,
+            limit=limit,
+        )
+    used = (
+        Application.objects.filter(council=council, programme=programme, theme=theme)
+        .exclude(status__in=[Status.DRAFT, Status.REFUSED, Status.WITHDRAWN])
+        .exclude(pk=exclude)
+        .count()
+    )
+    if used >= limit:
+        raise TransitionError(
+            "テーマ「%(theme)s」の申請は既に%(used)s件あり、上限の%(limit)s件に達しています。",
+            "theme_limit_reached",
+            field="theme",
+            theme=theme,
+            used=used,
+            limit=limit,
+        )
+
+
 def check_submission(
     *,
     council,
@@ -422,12 +457,14 @@ def check_submission(
     work_ends_on: date | None = None,
     exclude: int | None = None,
     today: date | None = None,
+    theme: str = "",
 ) -> engine.Grant:
     """Everything a submission must satisfy; returns the engine's grant when it does.
 
     Raises TransitionError with codes fiscal_year_closed, overdue_report,
     work_period_required, work_period_outside_year, no_lines, amount_required,
-    not_eligible, above_engine_amount; and the engine's ValidationError for bad lines.
+    not_eligible, above_engine_amount, theme_required, theme_limit_reached; and the
+    engine's ValidationError for bad lines.
     """
     today = today or timezone.localdate()
     if today > fiscal_year_end(fiscal_year):
@@ -448,6 +485,13 @@ def check_submission(
             field="programme",
             programme=programme.name,
         )
+    check_theme_limit(
+        council=council,
+        programme=programme,
+        fiscal_year=fiscal_year,
+        theme=theme,
+        exclude=exclude,
+    )
     if work_starts_on is None or work_ends_on is None:
         raise TransitionError(
             "事業の開始日と完了予定日を入力してください。",
@@ -533,6 +577,7 @@ def _do_submit(app, *, actor, comment, today=None, **data):
         work_ends_on=app.work_ends_on,
         exclude=app.pk,
         today=today,
+        theme=app.theme,
     )
     app.submitted_at = timezone.now()
     return ["submitted_at"], None

@@ -189,6 +189,7 @@ def _valid(form, formset, uploads, request, application, to_confirm) -> bool:
             work_starts_on=form.cleaned_data.get("work_starts_on"),
             work_ends_on=form.cleaned_data.get("work_ends_on"),
             exclude=application.pk if application else None,
+            theme=form.cleaned_data.get("theme", ""),
         )
     except ValidationError as error:
         add_errors(form, error, formset)
@@ -252,6 +253,7 @@ def application_confirm(request, pk):
                 work_starts_on=application.work_starts_on,
                 work_ends_on=application.work_ends_on,
                 exclude=application.pk,
+                theme=application.theme,
             )
         except ValidationError as error:
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
