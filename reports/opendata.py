@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from core.calendar import fiscal_year_label, wareki_date
 from core.exports import neutralise_cell
 
 
@@ -22,9 +23,36 @@ class Table:
     columns: list[str]  # headers as shown (Japanese)
     keys: list[str]  # field names in JSON
     rows: list[list] = field(default_factory=list)
+    year_keys: tuple[str, ...] = ()  # columns holding a fiscal year, shown as 令和8年度
+
+    def display_rows(self) -> list[list[tuple[str, bool]]]:
+        """Rows as shown in HTML and PDF: (text, is_number); numbers with separators and
+        dates in the Japanese era, while CSV and JSON keep the plain values."""
+        years = {self.keys.index(key) for key in self.year_keys}
+        return [
+            [
+                (fiscal_year_label(v), False) if i in years and isinstance(v, int) else _display(v)
+                for i, v in enumerate(row)
+            ]
+            for row in self.rows
+        ]
 
     def records(self) -> list[dict]:
         return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+
+
+def _display(value) -> tuple[str, bool]:
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return ("はい" if value else "いいえ"), False
+    if isinstance(value, int):
+        return f"{value:,}", True
+    if isinstance(value, Decimal):
+        return str(value), True
+    if isinstance(value, date):
+        return wareki_date(value), False
+    return str(value), False
 
 
 def _plain(value):

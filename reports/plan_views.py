@@ -202,6 +202,7 @@ class PlanIndicatorsPage(PublicPage):
             ["指標", "単位", "基準年度", "基準値", "年度", "実績", "目標"],
             ["indicator", "unit", "baseline_year", "baseline", "fiscal_year", "actual", "target"],
             rows,
+            year_keys=("baseline_year", "fiscal_year"),
         )
         return Page(
             title=f"{plan.title} 数値目標",
