@@ -239,9 +239,13 @@ def published_plans() -> QuerySet:
     )
 
 
-def published_plan(pk: int) -> Plan | None:
-    """One public plan version (in force or superseded) with its content, or None."""
-    return plan_with_content(Plan.objects.filter(pk=pk, status__in=PUBLIC_PLAN_STATUSES)).first()
+def published_plan(pk: int, *, with_content: bool = True) -> Plan | None:
+    """One public plan version (in force or superseded), or None; ``with_content``
+    prefetches everything a plan page shows (pages that only need the header skip it)."""
+    plans = Plan.objects.filter(pk=pk, status__in=PUBLIC_PLAN_STATUSES)
+    if with_content:
+        return plan_with_content(plans).first()
+    return plans.select_related("council", "vocabulary").first()
 
 
 def published_plan_versions(plan: Plan) -> list[Plan]:

@@ -13,8 +13,8 @@ from .opendata import Table
 from .pages import Page, PublicPage
 
 
-def _plan_or_404(pk):
-    plan = selectors.published_plan(pk)
+def _plan_or_404(pk, *, with_content=True):
+    plan = selectors.published_plan(pk, with_content=with_content)
     if plan is None:
         raise Http404("公開されている計画が見つかりません。")
     return plan
@@ -94,7 +94,7 @@ def _items_table(plan) -> Table:
 
 class PlanProgressPage(PublicPage):
     def get_page(self, request, pk=None, period=None, **kwargs):
-        plan = _plan_or_404(pk)
+        plan = _plan_or_404(pk, with_content=False)
         chosen = None
         if period is not None:
             try:
@@ -128,7 +128,7 @@ class PlanProgressPage(PublicPage):
 
 class PlanRollupPage(PublicPage):
     def get_page(self, request, pk=None, **kwargs):
-        plan = _plan_or_404(pk)
+        plan = _plan_or_404(pk, with_content=False)
         table = selectors.published_rollup(plan)
         columns = ["基本方針", "項目数"]
         keys = ["policy", "items"]
