@@ -1,7 +1,7 @@
-import importlib
-
 from django.shortcuts import redirect, render
 from django.utils import timezone
+
+from core.apps_extend import optional_modules
 
 from .access import secretary_required
 from .selectors import council_populations_on
@@ -41,15 +41,5 @@ PANEL_APPS = ("subsidies", "plans", "staffing")
 
 
 def _dashboard_panels(request) -> list[dict]:
-    panels = []
-    for app in PANEL_APPS:
-        try:
-            module = importlib.import_module(f"{app}.portal")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.portal":
-                raise
-            continue
-        panel = module.dashboard_panel(request)
-        if panel:
-            panels.append(panel)
-    return panels
+    panels = (module.dashboard_panel(request) for module in optional_modules(PANEL_APPS, "portal"))
+    return [panel for panel in panels if panel]

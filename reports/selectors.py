@@ -1,10 +1,9 @@
 """What citizens may see, gathered for the public pages; a fixed number of queries each."""
 
-import importlib
-
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from core.apps_extend import optional_modules
 from councils.models import CivicCentre, Council, Stage
 from councils.selectors import council_populations_on
 
@@ -59,13 +58,7 @@ def council_profile(pk: int) -> Council:
 
 def council_sections(council) -> list[dict]:
     sections = []
-    for app in SECTION_APPS:
-        try:
-            module = importlib.import_module(f"{app}.public")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.public":
-                raise
-            continue
+    for module in optional_modules(SECTION_APPS, "public"):
         sections.extend(module.council_sections(council))
     return sections
 

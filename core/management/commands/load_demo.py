@@ -1,10 +1,9 @@
-import importlib
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import roles
+from core.apps_extend import optional_modules
 
 # Each domain app may have a ``demo`` module with ``load(stdout)``; they run in this order.
 DEMO_APPS = ("councils", "staffing", "subsidies", "plans", "reports")
@@ -24,14 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             groups = roles.ensure_staff_groups()
-            for app in DEMO_APPS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app}.demo":
-                        raise
-                    continue
-                self.stdout.write(f"{app}: 読み込み中")
+            for module in optional_modules(DEMO_APPS, "demo"):
+                self.stdout.write(f"{module.__name__.split('.')[0]}: 読み込み中")
                 module.load(self.stdout)
             self._users(groups)
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
