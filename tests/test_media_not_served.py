@@ -1,10 +1,8 @@
 import pytest
-from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(DEBUG=True)
 def test_media_files_are_not_served_directly(client, settings, tmp_path):
     private = tmp_path / "private"
     private.mkdir()

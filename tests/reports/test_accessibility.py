@@ -75,7 +75,7 @@ def test_public_pages_have_no_serious_axe_violations(live_server, monkeypatch):
             for path in paths:
                 page.goto(live_server.url + path)
                 assert page.locator("h1").count() == 1, path
-                assert page.get_attribute("html", "lang") == "ja"
+                assert page.get_attribute("html", "lang") == "ja", (path, page.content()[:300])
                 results = Axe().run(page)
                 for violation in results.response["violations"]:
                     if violation["impact"] in ("serious", "critical"):
