@@ -55,6 +55,16 @@ class YenField(models.IntegerField):
         return super().formfield(**kwargs)
 
 
+def _not_negative(field: str, name: str, label: str) -> models.CheckConstraint:
+    """A nullable yen amount that, when set, is 0 or more."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": 0}) | models.Q(**{f"{field}__isnull": True}),
+        name=name,
+        violation_error_message=f"{label}は0円以上で入力してください。",
+        violation_error_code="negative_amount",
+    )
+
+
 class RoundingUnit(models.IntegerChoices):
     YEN = 1, "1円未満切捨て"
     HUNDRED = 100, "100円未満切捨て"
@@ -298,36 +308,11 @@ class ProgrammeRule(models.Model):
                 violation_error_message="補助率は0以上1以下（分子は0以上、分母以下）にしてください。",
                 violation_error_code="rate_out_of_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(yearly_cap__gte=0) | models.Q(yearly_cap__isnull=True),
-                name="rule_yearly_cap_not_negative",
-                violation_error_message="年度上限額は0円以上で入力してください。",
-                violation_error_code="negative_amount",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(lifetime_cap__gte=0) | models.Q(lifetime_cap__isnull=True),
-                name="rule_lifetime_cap_not_negative",
-                violation_error_message="通算上限額は0円以上で入力してください。",
-                violation_error_code="negative_amount",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(flat_amount__gte=0) | models.Q(flat_amount__isnull=True),
-                name="rule_flat_amount_not_negative",
-                violation_error_message="均等割は0円以上で入力してください。",
-                violation_error_code="negative_amount",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(per_capita_unit__gte=0) | models.Q(per_capita_unit__isnull=True),
-                name="rule_per_capita_unit_not_negative",
-                violation_error_message="地域割の単価は0円以上で入力してください。",
-                violation_error_code="negative_amount",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(labour_cap__gte=0) | models.Q(labour_cap__isnull=True),
-                name="rule_labour_cap_not_negative",
-                violation_error_message="事務局人件費の上限額は0円以上で入力してください。",
-                violation_error_code="negative_amount",
-            ),
+            _not_negative("yearly_cap", "rule_yearly_cap_not_negative", "年度上限額"),
+            _not_negative("lifetime_cap", "rule_lifetime_cap_not_negative", "通算上限額"),
+            _not_negative("flat_amount", "rule_flat_amount_not_negative", "均等割"),
+            _not_negative("per_capita_unit", "rule_per_capita_unit_not_negative", "地域割の単価"),
+            _not_negative("labour_cap", "rule_labour_cap_not_negative", "事務局人件費の上限額"),
         ]
 
     def __str__(self):
