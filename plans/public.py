@@ -1,6 +1,6 @@
 """The published community plan and its progress, as sections of the public council page."""
 
-from reports.opendata import Table
+from core.tables import Table
 
 from . import selectors
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.calendar import Period
+from core.signals import announce_public_change
 from councils.selectors import active_secretary_council
-from reports.cache import clear_public_cache
 from staffing.selectors import liaison_user_ids
 
 from .models import (
@@ -219,7 +219,7 @@ def progress_transition(
             comment=comment,
         )
         if "published_at" in fields:
-            transaction.on_commit(clear_public_cache)
+            announce_public_change(ProgressEntry)
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
         setattr(entry, field, getattr(current, field))
@@ -419,7 +419,7 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             comment=comment,
         )
         if action == PlanAction.PUBLISH:
-            transaction.on_commit(clear_public_cache)
+            announce_public_change(Plan)
     plan.status, plan.published_at = current.status, current.published_at
     return record
 

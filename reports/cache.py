@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "public-pages:generation"
@@ -24,6 +25,17 @@ def clear_public_cache() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def clear_public_cache_on_signal(sender, **kwargs) -> None:
+    """Receiver for ``core.signals.public_content_changed`` (sent after commit)."""
+    clear_public_cache()
+
+
+def clear_public_cache_on_commit(sender, **kwargs) -> None:
+    """Receiver for saves and deletes of rows the public pages show: clear once they commit,
+    so no request caches the old row in between."""
+    transaction.on_commit(clear_public_cache)
 
 
 def cache_public(view):

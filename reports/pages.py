@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
-from .opendata import Table, csv_response, json_response, quote_filename
-from .pdf import font_family, pdf_from_html
+from core.pdf import font_family, pdf_from_html
+from core.tables import Table, csv_response, json_response, quote_filename
 
 
 @dataclass

@@ -5,11 +5,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.calendar import CalendarParseError, parse_period
+from core.tables import Table
 from plans import selectors
 from plans.public import progress_table
 
 from .charts import Series, line_chart
-from .opendata import Table
 from .pages import Page, PublicPage
 
 

@@ -9,7 +9,7 @@ from councils.selectors import council_populations_on
 
 # Apps add sections to the public council page with ``<app>/public.py``:
 # ``council_sections(council) -> list[dict]`` where each dict has "template" and its context
-# and may carry "tables" (list of reports.opendata.Table) to offer as CSV/JSON.
+# and may carry "tables" (list of core.tables.Table) to offer as CSV/JSON.
 SECTION_APPS = ("plans", "subsidies", "staffing")
 
 

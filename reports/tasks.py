@@ -6,10 +6,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.models import Municipality
+from core.pdf import font_family, pdf_from_html
 from councils.models import Council
 
 from .models import ReportJob
-from .pdf import font_family, pdf_from_html
 
 
 @task()

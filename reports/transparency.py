@@ -7,10 +7,10 @@ from django.http import JsonResponse
 
 from core.calendar import fiscal_year_label
 from core.models import Municipality
+from core.tables import Table
 from subsidies.selectors import public_grants
 
 from .giving360 import GrantRow, grant_record, package
-from .opendata import Table
 from .pages import Page, PublicPage
 
 

@@ -3,11 +3,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.models import Municipality
+from core.tables import Table
 from plans import selectors as plan_selectors
 
 from . import selectors
 from .models import ReportJob
-from .opendata import Table
 from .pages import Page, PublicPage
 
 

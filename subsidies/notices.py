@@ -1,7 +1,7 @@
 """Official notices (通知書): document numbers per fiscal year, their content, their PDF.
 
 A notice's ``content`` is a snapshot of what it says when issued; the PDF is rendered from
-it with the project's renderer (reports.pdf), so downloading it again years later gives
+it with the project's renderer (core.pdf), so downloading it again years later gives
 the same document even after the application moved on.
 """
 
@@ -175,7 +175,7 @@ def _period(start, end) -> str:
 
 
 def notice_html(notice: Notice) -> str:
-    from reports.pdf import font_family
+    from core.pdf import font_family
 
     return render_to_string(
         "subsidies/notice_pdf.html",
@@ -185,7 +185,7 @@ def notice_html(notice: Notice) -> str:
 
 def notice_pdf(notice: Notice) -> bytes:
     """The notice as an A4 tagged PDF (cached by content by the renderer)."""
-    from reports.pdf import pdf_from_html
+    from core.pdf import pdf_from_html
 
     return pdf_from_html(notice_html(notice))
 

@@ -1,7 +1,7 @@
 """Subsidies on the public council page: what the council received, by year and programme."""
 
 from core.calendar import fiscal_year_label
-from reports.opendata import Table
+from core.tables import Table
 
 from .selectors import public_grants
 

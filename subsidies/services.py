@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from core.signals import announce_public_change
 from councils.models import CouncilSecretary
 
 from . import engine, notices, selectors
@@ -195,7 +196,7 @@ def application_transition(
         event = _apply(locked, action, actor=actor, role=role, comment=comment, data=data)
         transaction.on_commit(lambda: _send_mail(event.pk), robust=True)
         if action in PUBLIC_ACTIONS:
-            transaction.on_commit(_clear_public_cache, robust=True)
+            announce_public_change(Application, robust=True)
     for field in Application._meta.concrete_fields:
         setattr(application, field.attname, getattr(locked, field.attname))
     return locked
@@ -914,12 +915,6 @@ assert set(_HANDLERS) == ACTIONS, "every action in TRANSITIONS needs a handler"
 
 
 # Side effects after commit -------------------------------------------------------------
-
-
-def _clear_public_cache():
-    from reports.cache import clear_public_cache
-
-    clear_public_cache()
 
 
 def secretary_emails(application: Application) -> list[str]:

@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from reports import pdf as pdf_module
+from core import pdf as pdf_module
+from councils.models import Council
 from reports.cache import clear_public_cache
 from tests.factories import CivicCentreFactory, CouncilFactory, MemberFactory
 
@@ -100,15 +101,44 @@ def test_secretary_typed_text_is_escaped(client):
     assert "&lt;script&gt;" in body
 
 
-def test_anonymous_pages_are_cached_until_staff_publish(client):
+def test_anonymous_pages_are_cached_until_cleared(client):
     council = CouncilFactory(name="旧名称協働体")
     url = reverse("public:council_list")
     assert "旧名称協働体" in client.get(url).content.decode()
-    council.name = "新名称協働体"
-    council.save()
-    assert "旧名称協働体" in client.get(url).content.decode()  # served from the cache
+    # A bulk update sends no signal: the page still comes from the cache.
+    Council.objects.filter(pk=council.pk).update(name="新名称協働体")
+    assert "旧名称協働体" in client.get(url).content.decode()
     clear_public_cache()
     assert "新名称協働体" in client.get(url).content.decode()
+
+
+def test_admin_edit_of_a_council_clears_its_public_page(client, django_capture_on_commit_callbacks):
+    council = CouncilFactory(name="旧名称協働体")
+    url = reverse("public:council", args=[council.pk])
+    assert "旧名称協働体" in client.get(url).content.decode()
+    council.name = "新名称協働体"
+    with django_capture_on_commit_callbacks(execute=True):
+        council.save()
+    assert "新名称協働体" in client.get(url).content.decode()
+    assert "旧名称協働体" not in client.get(url).content.decode()
+
+
+def test_member_and_centre_edits_clear_the_council_page(client, django_capture_on_commit_callbacks):
+    council = CouncilFactory()
+    member = MemberFactory(council=council, name="旧町内会")
+    centre = CivicCentreFactory(council=council, name="旧市民センター")
+    url = reverse("public:council", args=[council.pk])
+    body = client.get(url).content.decode()
+    assert "旧町内会" in body and "旧市民センター" in body
+    member.name, centre.name = "新町内会", "新市民センター"
+    with django_capture_on_commit_callbacks(execute=True):
+        member.save()
+        centre.save()
+    body = client.get(url).content.decode()
+    assert "新町内会" in body and "新市民センター" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        member.delete()
+    assert "新町内会" not in client.get(url).content.decode()
 
 
 def test_logged_in_users_are_not_served_the_cache(client, admin_user):
