@@ -3,14 +3,16 @@
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from core.apps_extend import optional_modules
 from councils.models import CivicCentre, Council, Stage
 from councils.selectors import council_populations_on
+from plans import public as plans_public
+from staffing import public as staffing_public
+from subsidies import public as subsidies_public
 
-# Apps add sections to the public council page with ``<app>/public.py``:
-# ``council_sections(council) -> list[dict]`` where each dict has "template" and its context
-# and may carry "tables" (list of core.tables.Table) to offer as CSV/JSON.
-SECTION_APPS = ("plans", "subsidies", "staffing")
+# The public council page shows, after the council's own data, what each domain app adds:
+# ``<app>.public.council_sections(council) -> list[dict]``, each dict with "template" and its
+# context, and maybe "tables" (list of core.tables.Table) to offer as CSV/JSON.
+SECTION_MODULES = (plans_public, subsidies_public, staffing_public)
 
 
 def council_list(*, query: str = "", area: str = ""):
@@ -58,7 +60,7 @@ def council_profile(pk: int) -> Council:
 
 def council_sections(council) -> list[dict]:
     sections = []
-    for module in optional_modules(SECTION_APPS, "public"):
+    for module in SECTION_MODULES:
         sections.extend(module.council_sections(council))
     return sections
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core import pdf as pdf_module
-from councils.models import Council
+from councils.models import Council, Stage
 from reports.cache import clear_public_cache
 from tests.factories import CivicCentreFactory, CouncilFactory, MemberFactory
 
@@ -77,13 +77,42 @@ def test_csv_has_bom_and_neutralises_formulas(client):
     assert text.splitlines()[0] == "団体名,種別"
 
 
-def test_json_gives_the_same_rows(client):
-    council = CouncilFactory(name="山目地域協働体")
+def test_json_and_csv_give_the_same_rows(client):
+    yamanome = CouncilFactory(name="山目地域協働体", kana="やまのめ", area="一関地域")
+    CivicCentreFactory(council=yamanome, name="山目市民センター")
+    CivicCentreFactory(council=yamanome, name="山目分館")
+    CouncilFactory(
+        name="藤沢地域協働体",
+        kana="ふじさわ",
+        area="藤沢地域",
+        stage=Stage.PREPARING,
+        districts=[],
+    )
     response = client.get(reverse("public:council_list_json", args=["councils"]))
-    rows = json.loads(response.content)
-    assert rows[0]["name"] == "山目地域協働体"
-    assert rows[0]["population"] == 1000
-    assert council.pk
+    assert json.loads(response.content) == [
+        {
+            "name": "藤沢地域協働体",
+            "kana": "ふじさわ",
+            "area": "藤沢地域",
+            "stage": "設立準備・合意形成",
+            "civic_centres": "",
+            "population": 0,
+        },
+        {
+            "name": "山目地域協働体",
+            "kana": "やまのめ",
+            "area": "一関地域",
+            "stage": "地域づくり計画策定済",
+            "civic_centres": "山目分館、山目市民センター",
+            "population": 1000,
+        },
+    ]
+    response = client.get(reverse("public:council_list_csv", args=["councils"]))
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "名称,名称（かな）,地域,段階,拠点施設,人口",
+        "藤沢地域協働体,ふじさわ,藤沢地域,設立準備・合意形成,,0",
+        "山目地域協働体,やまのめ,一関地域,地域づくり計画策定済,山目分館、山目市民センター,1000",
+    ]
 
 
 def test_civic_centres_in_national_public_facility_columns(client):
@@ -184,7 +213,9 @@ def test_pdf_is_rendered_once_per_content(client):
         council.representative_name = "千葉 和夫"
         council.save()
         cache.clear()
-        client.get(url)
+        third = client.get(url)
         assert render.call_count == 2
     assert first["Content-Type"] == "application/pdf"
-    assert b"".join(first) == b"".join(second) if hasattr(first, "streaming_content") else True
+    assert first.content.startswith(b"%PDF-")
+    assert second.content == first.content
+    assert third.content != first.content
