@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_helpers import ReadOnlyAdmin
 from core.imports import ImportExportAdminMixin
 
 from . import services
@@ -346,18 +347,9 @@ class CivicCentreAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CouncilSecretary)
-class CouncilSecretaryAdmin(admin.ModelAdmin):
+class CouncilSecretaryAdmin(ReadOnlyAdmin):
     list_display = ("council", "user", "started_on", "ended_on", "assigned_by", "ended_by")
     list_filter = (("ended_on", admin.EmptyFieldListFilter),)
     search_fields = ("council__name", "user__username", "user__full_name")
     list_select_related = ("council", "user", "assigned_by", "ended_by")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

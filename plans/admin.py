@@ -13,7 +13,7 @@ from import_export.forms import ExportForm
 from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.calendar import fiscal_year_label
+from core.admin_helpers import FiscalYearFilter, ReadOnlyAdminMixin
 
 from . import selectors, services
 from .forms import plan_workflow_form, progress_workflow_form
@@ -37,20 +37,6 @@ from .models import (
     SubmittedProgress,
 )
 from .resources import ProgressEntryResource
-
-
-class ReadOnlyAdminMixin:
-    """Audit rows are written by the workflows only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Vocabularies -------------------------------------------------------------------------
 
@@ -415,24 +401,6 @@ class PublishedFilter(admin.SimpleListFilter):
             return queryset.filter(published_at__isnull=False)
         if self.value() == "no":
             return queryset.filter(published_at__isnull=True)
-        return queryset
-
-
-class FiscalYearFilter(admin.SimpleListFilter):
-    title = "年度"
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = (
-            ProgressEntry.objects.order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        return [(str(year), fiscal_year_label(year)) for year in years]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(fiscal_year=self.value())
         return queryset
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_helpers import ReadOnlyAdmin
 from core.calendar import fiscal_year
 from core.imports import ImportExportAdminMixin
 from core.money import yen
@@ -271,7 +272,7 @@ class MainLiaisonFilter(admin.SimpleListFilter):
 
 
 @admin.register(CouncilStaffing)
-class CouncilStaffingAdmin(admin.ModelAdmin):
+class CouncilStaffingAdmin(ReadOnlyAdmin):
     """Overview for staff: each council's liaisons and secretariat today, gaps first."""
 
     list_display = (
@@ -291,15 +292,6 @@ class CouncilStaffingAdmin(admin.ModelAdmin):
     @property
     def media(self):
         return super().media + STAFFING_MEDIA
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # Not super(): it orders by get_ordering() before the annotation exists.

@@ -2,15 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_helpers import file_download
 from core.calendar import fiscal_year, fiscal_year_label
 from councils.models import Stage
 
@@ -159,13 +158,13 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
             export = request.GET.get("format")
             filename = f"配分試算_{programme.code}_{year}"
             if export == "csv":
-                return _download(
+                return file_download(
                     exports.allocation_csv(allocation),
                     "text/csv; charset=utf-8",
                     f"{filename}.csv",
                 )
             if export == "xlsx":
-                return _download(
+                return file_download(
                     exports.allocation_xlsx(allocation),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"{filename}.xlsx",
@@ -224,12 +223,6 @@ def _display_row(table, values):
 
 def _display_rows(table):
     return [_display_row(table, row) for row in table.rows]
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 class ProgrammeRuleForm(forms.ModelForm):

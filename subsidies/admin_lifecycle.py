@@ -11,15 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
 
 from core import calendar
+from core.admin_helpers import FiscalYearFilter, ReadOnlyAdmin, ReadOnlyAdminMixin, file_download
 from core.calendar import fiscal_year_label
 from councils.models import Council
 
@@ -69,33 +68,9 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FiscalYearFilter(admin.SimpleListFilter):
-    title = "年度"
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = (
-            Application.objects.order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        return [(y, fiscal_year_label(y)) for y in years]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(fiscal_year=self.value())
-        return queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LineInline(ReadOnlyInline):
@@ -598,11 +573,11 @@ class ApplicationAdmin(admin.ModelAdmin):
         export = request.GET.get("format")
         filename = f"補助金交付台帳_{year}"
         if export == "csv":
-            return _download(
+            return file_download(
                 exports.ledger_csv(ledger), "text/csv; charset=utf-8", f"{filename}.csv"
             )
         if export == "xlsx":
-            return _download(
+            return file_download(
                 exports.ledger_xlsx(ledger),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 f"{filename}.xlsx",
@@ -668,25 +643,6 @@ def _ledger_cells(ledger, row) -> list[tuple[str, bool]]:
 
 def _yen(amount):
     return "—" if amount is None else f"{amount:,}円"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit and generated records: visible to staff, written only by the services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApplicationEvent)
