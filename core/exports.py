@@ -4,7 +4,7 @@ A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage re
 run as a formula in Excel or LibreOffice (CSV injection). django-import-export's own
 ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` handles only ``=``, so every export here goes
 through ``neutralise_cell``: such text gets a leading apostrophe, which spreadsheets show
-as plain text. Only text is touched: widgets in ``core.imports`` render numbers as numbers
+as plain text. Only text is touched: widgets in ``core.imports.cells`` render numbers as numbers
 (a refund of -120 stays the number -120).
 ``core.imports`` removes the apostrophe again, so an exported file imports unchanged.
 """

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import ReadOnlyAdmin
-from core.imports import ImportExportAdminMixin
+from core.imports.admin_views import ImportExportAdminMixin
 
 from . import services
 from .models import (

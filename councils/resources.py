@@ -25,24 +25,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
-from core.imports import (
+from core.imports.cells import (
     BooleanWidget,
     ChoiceWidget,
     CodeWidget,
     DateWidget,
     DecimalWidget,
-    ImportProblem,
     IntegerWidget,
-    JapaneseModelResource,
     LookupListWidget,
     LookupWidget,
     TextWidget,
-    header_problem,
     is_blank,
     normalised,
     parse_date,
     parse_integer,
 )
+from core.imports.resources import ImportProblem, JapaneseModelResource, header_problem
 from core.models import Municipality
 
 from . import services

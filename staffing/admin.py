@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import ReadOnlyAdmin
 from core.calendar import fiscal_year
-from core.imports import ImportExportAdminMixin
+from core.imports.admin_views import ImportExportAdminMixin
 from core.money import yen
 from councils.models import Council
 

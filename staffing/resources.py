@@ -2,16 +2,16 @@
 
 from import_export.fields import Field
 
-from core.imports import (
+from core.imports.cells import (
     BooleanWidget,
     ChoiceWidget,
     CodeWidget,
     DateWidget,
     IntegerWidget,
-    JapaneseModelResource,
     LookupWidget,
     TextWidget,
 )
+from core.imports.resources import JapaneseModelResource
 from councils.models import Council
 
 from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
