@@ -1,4 +1,5 @@
-"""How amounts of money are written: ¥123,456 in tables, 12万3,456円 in prose, caps in 万円."""
+"""How amounts of money are written: ¥123,456 in tables, 12万3,456円 in prose, 123,456円 in
+labels and summaries. Every amount shown anywhere goes through one of these."""
 
 
 def yen(amount: int | None) -> str:
@@ -25,3 +26,10 @@ def yen_text(amount: int | None) -> str:
     if rest or not parts:
         parts.append(f"{rest:,}")
     return f"{sign}{''.join(parts)}円"
+
+
+def yen_amount(amount: int | None) -> str:
+    """123,456円: an amount in labels, summaries and messages; — when there is none."""
+    if amount is None:
+        return "—"
+    return f"{int(amount):,}円"

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import file_download
 from core.calendar import fiscal_year, fiscal_year_label
+from core.money import yen_amount
 from councils.models import Stage
 
 from . import exports, selectors
@@ -25,29 +26,25 @@ class ExpenseCategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "code", "examples")
 
 
-def _yen_or_dash(amount):
-    return "—" if amount is None else f"{amount:,}円"
-
-
 def rule_summary(rule: ProgrammeRule) -> str:
     """One line a clerk can read: 補助率 2/3・年度上限 100,000円 …"""
     example = "（例示）" if rule.amounts_are_examples else ""
     parts = [f"補助率 {rule.rate_display}"]
     if rule.has_formula:
         parts.append(
-            f"均等割 {_yen_or_dash(rule.flat_amount)}{example}＋地域割 1人"
-            f"{_yen_or_dash(rule.per_capita_unit)}{example}"
+            f"均等割 {yen_amount(rule.flat_amount)}{example}＋地域割 1人"
+            f"{yen_amount(rule.per_capita_unit)}{example}"
         )
     if rule.yearly_cap is not None:
-        parts.append(f"年度上限 {rule.yearly_cap:,}円")
+        parts.append(f"年度上限 {yen_amount(rule.yearly_cap)}")
     if rule.lifetime_cap is not None:
-        parts.append(f"通算上限 {rule.lifetime_cap:,}円")
+        parts.append(f"通算上限 {yen_amount(rule.lifetime_cap)}")
     if rule.max_fiscal_years:
         parts.append(f"{rule.max_fiscal_years}箇年度まで")
     if rule.labour_eligible:
         parts.append(
             "人件費 実費"
-            + (f"（上限 {rule.labour_cap:,}円）" if rule.labour_cap is not None else "")
+            + (f"（上限 {yen_amount(rule.labour_cap)}）" if rule.labour_cap is not None else "")
         )
     return "・".join(parts)
 
@@ -107,7 +104,7 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
     def current_budget(self, obj):
         year = fiscal_year(timezone.localdate())
         amounts = [b.amount for b in obj.budgets.all() if b.fiscal_year == year]
-        return _yen_or_dash(amounts[0] if amounts else None)
+        return yen_amount(amounts[0] if amounts else None)
 
     @admin.display(description="配分試算")
     def allocation(self, obj):
@@ -346,20 +343,21 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
         if not obj.has_formula:
             return "—"
         example = "（例示）" if obj.amounts_are_examples else ""
-        return f"{_yen_or_dash(obj.flat_amount)}＋1人{_yen_or_dash(obj.per_capita_unit)}{example}"
+        return f"{yen_amount(obj.flat_amount)}＋1人{yen_amount(obj.per_capita_unit)}{example}"
 
     @admin.display(description="上限")
     def caps(self, obj):
         parts = []
         if obj.yearly_cap is not None:
-            parts.append(f"年度 {obj.yearly_cap:,}円")
+            parts.append(f"年度 {yen_amount(obj.yearly_cap)}")
         if obj.lifetime_cap is not None:
-            parts.append(f"通算 {obj.lifetime_cap:,}円")
+            parts.append(f"通算 {yen_amount(obj.lifetime_cap)}")
         if obj.max_fiscal_years:
             parts.append(f"{obj.max_fiscal_years}箇年度まで")
         if obj.labour_eligible:
             parts.append(
-                "人件費 " + ("実費" if obj.labour_cap is None else f"{obj.labour_cap:,}円まで")
+                "人件費 "
+                + ("実費" if obj.labour_cap is None else f"{yen_amount(obj.labour_cap)}まで")
             )
         return "・".join(parts) or "—"
 
@@ -381,7 +379,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="予算額", ordering="amount")
     def amount_display(self, obj):
-        return f"{obj.amount:,}円"
+        return yen_amount(obj.amount)
 
 
 # The grant lifecycle's admin (review queue, transitions, ledger) registers itself there.

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from core import calendar
 from core.admin_helpers import FiscalYearFilter, ReadOnlyAdmin, ReadOnlyAdminMixin, file_download
 from core.calendar import fiscal_year_label
+from core.money import yen_amount
 from councils.models import Council
 
 from . import exports, selectors, services
@@ -84,7 +85,7 @@ class LineInline(ReadOnlyInline):
 
     @admin.display(description="金額")
     def amount_display(self, obj):
-        return f"{obj.amount:,}円"
+        return yen_amount(obj.amount)
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -224,35 +225,35 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="申請額")
     def requested_yen(self, obj):
-        return _yen(obj.requested_amount)
+        return yen_amount(obj.requested_amount)
 
     @admin.display(description="交付決定額")
     def decided_yen(self, obj):
-        return _yen(obj.decided_amount)
+        return yen_amount(obj.decided_amount)
 
     @admin.display(description="前金払額")
     def advance_yen(self, obj):
-        return _yen(obj.advance_amount)
+        return yen_amount(obj.advance_amount)
 
     @admin.display(description="変更後の申請額")
     def change_requested_yen(self, obj):
-        return _yen(obj.change_requested_amount)
+        return yen_amount(obj.change_requested_amount)
 
     @admin.display(description="確定額")
     def confirmed_yen(self, obj):
-        return _yen(obj.confirmed_amount)
+        return yen_amount(obj.confirmed_amount)
 
     @admin.display(description="支払済額（前金を含む）")
     def paid_yen(self, obj):
-        return _yen(obj.paid_amount)
+        return yen_amount(obj.paid_amount)
 
     @admin.display(description="返還請求額")
     def refund_yen(self, obj):
-        return _yen(obj.refund_amount)
+        return yen_amount(obj.refund_amount)
 
     @admin.display(description="返還済額")
     def refunded_yen(self, obj):
-        return _yen(obj.refunded_amount)
+        return yen_amount(obj.refunded_amount)
 
     @admin.display(description="受付番号", ordering="pk")
     def reference_display(self, obj):
@@ -270,15 +271,15 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="申請額", ordering="requested_amount")
     def requested(self, obj):
-        return _yen(obj.requested_amount)
+        return yen_amount(obj.requested_amount)
 
     @admin.display(description="交付決定額", ordering="decided_amount")
     def decided(self, obj):
-        return _yen(obj.decided_amount)
+        return yen_amount(obj.decided_amount)
 
     @admin.display(description="支払済額")
     def paid(self, obj):
-        return _yen(obj.net_paid_amount)
+        return yen_amount(obj.net_paid_amount)
 
     @admin.display(description="実績報告の期限", ordering="report_due_on")
     def report_due(self, obj):
@@ -639,10 +640,6 @@ def _ledger_cells(ledger, row) -> list[tuple[str, bool]]:
         else:
             cells.append(("—" if value is None else str(value), column.kind == "yen"))
     return cells
-
-
-def _yen(amount):
-    return "—" if amount is None else f"{amount:,}円"
 
 
 @admin.register(ApplicationEvent)

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from core.calendar import fiscal_year_label, wareki_date
 from core.exports import neutralise_cell as safe_cell
+from core.money import yen_amount
 
 from .engine import unit_label
 from .selectors import Allocation
@@ -51,19 +52,19 @@ def rule_conditions(allocation: Allocation) -> list[str]:
     ]
     if rule.has_formula:
         lines.append(
-            f"限度額 = 均等割 {rule.flat_amount or 0:,}円{example} ＋ 地域割 1人 "
-            f"{rule.per_capita_unit or 0:,}円{example} × 人口"
+            f"限度額 = 均等割 {yen_amount(rule.flat_amount or 0)}{example} ＋ 地域割 1人 "
+            f"{yen_amount(rule.per_capita_unit or 0)}{example} × 人口"
             f"（{wareki_date(allocation.population_date)}現在）"
         )
     if rule.yearly_cap is not None:
-        lines.append(f"年度上限 {rule.yearly_cap:,}円")
+        lines.append(f"年度上限 {yen_amount(rule.yearly_cap)}")
     if rule.lifetime_cap is not None:
         years = f"、{rule.max_fiscal_years}箇年度まで" if rule.max_fiscal_years else ""
-        lines.append(f"通算上限 {rule.lifetime_cap:,}円{years}")
+        lines.append(f"通算上限 {yen_amount(rule.lifetime_cap)}{years}")
     elif rule.max_fiscal_years:
         lines.append(f"{rule.max_fiscal_years}箇年度まで")
     if rule.labour_eligible:
-        cap = f"（上限 {rule.labour_cap:,}円）" if rule.labour_cap is not None else ""
+        cap = f"（上限 {yen_amount(rule.labour_cap)}）" if rule.labour_cap is not None else ""
         lines.append(f"事務局人件費は実費{cap}")
     lines.append(f"対象となる段階は{wareki_date(allocation.stage_date)}時点で判定")
     return lines
@@ -141,7 +142,8 @@ def allocation_notes(allocation: Allocation, *, include_example: bool = True) ->
         cap = allocation.rule.labour_cap
         notes.append(
             "事務局人件費は、職員配置に登録された地域協働体雇用の事務局員の年額（登録額）を"
-            "試算額に含めています" + (f"（上限 {cap:,}円まで）。" if cap is not None else "。")
+            "試算額に含めています"
+            + (f"（上限 {yen_amount(cap)}まで）。" if cap is not None else "。")
         )
     if allocation.has_unlimited:
         notes.append(

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
+from core.money import yen_amount
 from councils.models import Council, CouncilStageChange
 from councils.selectors import council_populations_on
 from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
@@ -526,7 +527,9 @@ class LabourCheck:
 
     @property
     def message(self) -> str:
-        return f"登録額 {self.registered:,}円と異なります" if self.differs else "登録額と一致"
+        return (
+            f"登録額 {yen_amount(self.registered)}と異なります" if self.differs else "登録額と一致"
+        )
 
 
 def labour_check(
