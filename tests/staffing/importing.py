@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.imports import read_dataset
+from core.imports.reading import read_dataset
 from core.models import Municipality
 
 SAMPLES = Path(__file__).resolve().parent.parent / "imports"

@@ -206,7 +206,7 @@ def test_councils_pages_with_import_export_answer_for_the_administrator_group(
 def test_export_only_mixin_uses_the_safe_formats(rf, admin_user):
     from django.contrib import admin
 
-    from core.imports import ExportAdminMixin
+    from core.imports.admin_views import ExportAdminMixin
 
     class LedgerLikeAdmin(ExportAdminMixin, admin.ModelAdmin):
         resource_classes = [DistrictResource]

@@ -9,17 +9,8 @@ import pytest
 import tablib
 
 from core.exports import neutralise_cell, restore_cell
-from core.imports import (
-    CSV,
-    XLSX,
-    ImportFileError,
-    ShiftJISCSV,
-    decode_text,
-    parse_date,
-    parse_decimal,
-    parse_integer,
-    read_dataset,
-)
+from core.imports.cells import parse_date, parse_decimal, parse_integer
+from core.imports.reading import CSV, XLSX, ImportFileError, ShiftJISCSV, decode_text, read_dataset
 
 SAMPLE = "地区コード,地区名\r\nT-001,髙田地区\r\n"
 

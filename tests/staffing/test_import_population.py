@@ -83,7 +83,7 @@ def test_our_own_export_imports_back_unchanged(districts):
         "出典",
     ]
     assert exported[0] == ("032093", "T-001", "本町地区", "2026-03-31", 1286, 1210, "住民基本台帳")
-    from core.imports import CSV
+    from core.imports.reading import CSV
 
     again = run_import(PopulationResource, "export.csv", data=CSV().export_data(exported))
     assert again.summary["unchanged"] == 3
