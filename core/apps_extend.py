@@ -1,4 +1,4 @@
-"""Optional per-app modules (``<app>.demo``, ``<app>.portal``, ``<app>.public``) found by name,
+"""Optional per-app modules (``<app>.demo``, ``<app>.portal``) found by name,
 so the foundation lists what apps may add without importing apps that add nothing."""
 
 import importlib
