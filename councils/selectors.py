@@ -1,8 +1,44 @@
+"""Queries about councils: their stage on a day, population, households, secretaries."""
+
+from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import OuterRef, Subquery
 
-from .models import Council, CouncilSecretary, PopulationRecord
+from .models import ESTABLISHED_STAGES, Council, CouncilSecretary, PopulationRecord
+
+
+def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
+    """Councils annotated with ``stage_then``, their stage on ``day`` (one query).
+
+    A council with no stage history counts at its current stage; one whose history
+    starts after ``day`` has no stage (None) that day.
+    """
+    queryset = Council.objects.with_stage_on(day)
+    if council_ids is not None:
+        queryset = queryset.filter(pk__in=list(council_ids))
+    return queryset.order_by("kana", "name", "pk")
+
+
+def council_stage_on(council: Council, day: date) -> str | None:
+    """The stage ``council`` was at on ``day`` (see ``councils_with_stage_on``)."""
+    return councils_with_stage_on(day, [council.pk]).values_list("stage_then", flat=True).first()
+
+
+def established_on(council: Council) -> date | None:
+    """The day the council was established (設立): its first move to an established stage.
+
+    Falls back to ``stage_since`` for an established council with no recorded history.
+    """
+    change = (
+        council.stage_changes.filter(stage__in=ESTABLISHED_STAGES)
+        .order_by("changed_on", "pk")
+        .values_list("changed_on", flat=True)
+        .first()
+    )
+    if change is None and council.is_established:
+        return council.stage_since
+    return change
 
 
 def _latest_population_subquery(field: str, day: date):

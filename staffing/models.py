@@ -17,6 +17,7 @@ from core.calendar import (
     wareki_date,
 )
 from councils.models import Council
+from councils.selectors import established_on
 
 
 def _not_negative(label: str):
@@ -64,11 +65,6 @@ class StaffMember(models.Model):
 class LiaisonRole(models.TextChoices):
     MAIN = "main", "主担当"
     DEPUTY = "deputy", "副担当"
-
-
-def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
-    """Whether two closed periods overlap; an open end (None) runs on indefinitely."""
-    return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)
 
 
 def overlapping(queryset, started_on: date, ended_on: date | None):
@@ -126,9 +122,6 @@ class LiaisonAssignment(models.Model):
 
     def __str__(self):
         return f"{self.council} {self.get_role_display()} {self.staff.name}"
-
-    def is_current_on(self, day: date) -> bool:
-        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
 
     def validate_constraints(self, exclude=None):
         # clean() reports overlapping main assignments with names and dates; the partial
@@ -252,9 +245,7 @@ class SecretariatEmployee(models.Model):
             )
         if self.council_id is None:
             return
-        from .selectors import council_established_on
-
-        established = council_established_on(self.council)
+        established = established_on(self.council)
         if self.employer == Employer.COUNCIL:
             if established is None:
                 raise ValidationError(
