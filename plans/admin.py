@@ -23,6 +23,7 @@ from .models import (
     ItemSchedule,
     LocalIssue,
     Plan,
+    PlanAction,
     PlanItem,
     PlanKind,
     PlanTransition,
@@ -231,7 +232,9 @@ class PlanAdmin(SimpleHistoryAdmin):
         self._run(
             request,
             queryset,
-            lambda plan: services.plan_publish(plan=plan, actor=request.user),
+            lambda plan: services.plan_transition(
+                plan=plan, action=PlanAction.PUBLISH, actor=request.user
+            ),
             "公開しました",
         )
 
