@@ -41,12 +41,22 @@ def established_on(council: Council) -> date | None:
     return change
 
 
-def _latest_population_subquery(field: str, day: date):
-    return Subquery(
+def _sum_latest(council_ids, day: date, field: str) -> dict[int, int]:
+    """Sum ``field`` of each council's districts' latest population records on ``day``."""
+    latest = Subquery(
         PopulationRecord.objects.filter(district=OuterRef("district_id"), as_of__lte=day)
         .order_by("-as_of", "-pk")
         .values(field)[:1]
     )
+    rows = (
+        Council.districts.through.objects.filter(council_id__in=list(council_ids))
+        .annotate(value=latest)
+        .values_list("council_id", "value")
+    )
+    totals = dict.fromkeys(council_ids, 0)
+    for council_id, value in rows:
+        totals[council_id] = totals.get(council_id, 0) + (value or 0)
+    return totals
 
 
 def council_populations_on(council_ids, day: date) -> dict[int, int]:
@@ -55,30 +65,12 @@ def council_populations_on(council_ids, day: date) -> dict[int, int]:
     One query whatever the number of councils. A district with no record on or before
     the day counts as 0.
     """
-    through = Council.districts.through
-    rows = (
-        through.objects.filter(council_id__in=list(council_ids))
-        .annotate(population=_latest_population_subquery("population", day))
-        .values_list("council_id", "population")
-    )
-    totals = dict.fromkeys(council_ids, 0)
-    for council_id, population in rows:
-        totals[council_id] = totals.get(council_id, 0) + (population or 0)
-    return totals
+    return _sum_latest(council_ids, day, "population")
 
 
 def council_households_on(council_ids, day: date) -> dict[int, int]:
     """Households of each council on ``day``, summed like the population."""
-    through = Council.districts.through
-    rows = (
-        through.objects.filter(council_id__in=list(council_ids))
-        .annotate(households=_latest_population_subquery("households", day))
-        .values_list("council_id", "households")
-    )
-    totals = dict.fromkeys(council_ids, 0)
-    for council_id, households in rows:
-        totals[council_id] = totals.get(council_id, 0) + (households or 0)
-    return totals
+    return _sum_latest(council_ids, day, "households")
 
 
 def active_secretary_council(user) -> Council | None:

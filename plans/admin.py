@@ -40,6 +40,22 @@ from .models import (
 from .resources import ProgressEntryResource
 
 
+def _workflow_posted(request, form, step) -> bool:
+    """Take the action a posted workflow form chose; False (errors on the form) if refused."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        step(
+            action=form.cleaned_data["action"],
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 class ReadOnlyAdminMixin:
     """Audit rows are written by the workflows only."""
 
@@ -275,21 +291,11 @@ class PlanAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         actions = services.plan_allowed_actions(plan=plan, actor=request.user)
         form = plan_workflow_form(request.POST or None, actions=actions)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.plan_transition(
-                    plan=plan,
-                    action=form.cleaned_data["action"],
-                    actor=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, f"{plan} の状態を「{plan.get_status_display()}」にしました。"
-                )
-                return redirect("admin:plans_plan_change", plan.pk)
+        if _workflow_posted(
+            request, form, lambda **step: services.plan_transition(plan=plan, **step)
+        ):
+            messages.success(request, f"{plan} の状態を「{plan.get_status_display()}」にしました。")
+            return redirect("admin:plans_plan_change", plan.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -612,24 +618,16 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         actions = services.progress_allowed_actions(entry=entry, actor=request.user)
         form = progress_workflow_form(request.POST or None, actions=actions)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.progress_transition(
-                    entry=entry,
-                    action=form.cleaned_data["action"],
-                    actor=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                label = ProgressAction(form.cleaned_data["action"]).label
-                messages.success(
-                    request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
-                )
-                if entry.state != ReviewState.SUBMITTED:
-                    return redirect("admin:plans_submittedprogress_changelist")
-                return redirect("admin:plans_progressentry_review", entry.pk)
+        if _workflow_posted(
+            request, form, lambda **step: services.progress_transition(entry=entry, **step)
+        ):
+            label = ProgressAction(form.cleaned_data["action"]).label
+            messages.success(
+                request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
+            )
+            if entry.state != ReviewState.SUBMITTED:
+                return redirect("admin:plans_submittedprogress_changelist")
+            return redirect("admin:plans_progressentry_review", entry.pk)
         plan = entry.item.plan
         context = {
             **self.admin_site.each_context(request),

@@ -136,6 +136,24 @@ def _check_move(*, move, label: str, state, state_label: str, noun: str, plan, a
         _refuse(move.comment_prompt, "comment_required", action=label)
 
 
+def _apply_move(move: Move, current, state_field: str, *, actor, comment, also_save=()):
+    """Run the row's handler on the locked ``current``, move its state and save.
+
+    Returns (now, the state before, the fields changed). Public pages are cleared after
+    the commit when the move changed what they show.
+    """
+    now = timezone.now()
+    fields = move.apply(current, actor=actor, comment=comment, now=now)
+    before = getattr(current, state_field)
+    if move.target is not None:
+        setattr(current, state_field, move.target)
+        fields.append(state_field)
+    current.save(update_fields=[*fields, *also_save])
+    if "published_at" in fields:
+        transaction.on_commit(clear_public_cache)
+    return now, before, fields
+
+
 # ---------------------------------------------------------------------------------------
 # Progress entries
 
@@ -285,13 +303,9 @@ def progress_transition(
             actor=actor,
             comment=comment,
         )
-        now = timezone.now()
-        fields = move.apply(current, actor=actor, comment=comment, now=now)
-        from_state = current.state
-        if move.target is not None:
-            current.state = move.target
-            fields.append("state")
-        current.save(update_fields=[*fields, "updated_at"])
+        now, from_state, fields = _apply_move(
+            move, current, "state", actor=actor, comment=comment, also_save=["updated_at"]
+        )
         record = ProgressTransition.objects.create(
             entry=current,
             action=action,
@@ -301,8 +315,6 @@ def progress_transition(
             at=now,
             comment=comment,
         )
-        if "published_at" in fields:
-            transaction.on_commit(clear_public_cache)
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
         setattr(entry, field, getattr(current, field))
@@ -459,11 +471,9 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             actor=actor,
             comment=comment,
         )
-        now = timezone.now()
-        fields = move.apply(current, actor=actor, comment=comment, now=now)
-        from_status = current.status
-        current.status = move.target
-        current.save(update_fields=[*fields, "status"])
+        now, from_status, _fields = _apply_move(
+            move, current, "status", actor=actor, comment=comment
+        )
         record = PlanTransition.objects.create(
             plan=current,
             action=action,
@@ -473,8 +483,6 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             at=now,
             comment=comment,
         )
-        if "published_at" in fields:
-            transaction.on_commit(clear_public_cache)
     plan.status, plan.published_at = current.status, current.published_at
     return record
 

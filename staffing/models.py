@@ -67,6 +67,12 @@ class LiaisonRole(models.TextChoices):
     DEPUTY = "deputy", "副担当"
 
 
+def check_period(started_on: date, ended_on: date | None, message: str) -> None:
+    """Refuse a period that ends before it starts (ValidationError on ``ended_on``)."""
+    if ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": ValidationError(message, code="end_before_start")})
+
+
 def overlapping(queryset, started_on: date, ended_on: date | None):
     """Rows of ``queryset`` (with started_on/ended_on) whose period overlaps the given one."""
     queryset = queryset.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
@@ -131,14 +137,7 @@ class LiaisonAssignment(models.Model):
     def clean(self):
         if not self.started_on:
             return
-        if self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        "終了日が開始日より前になっています。", code="end_before_start"
-                    )
-                }
-            )
+        check_period(self.started_on, self.ended_on, "終了日が開始日より前になっています。")
         if self.council_id is None:
             return
         others = LiaisonAssignment.objects.filter(council_id=self.council_id).exclude(pk=self.pk)
@@ -235,14 +234,7 @@ class SecretariatEmployee(models.Model):
     def clean(self):
         if not self.started_on:
             return
-        if self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        "雇用終了日が雇用開始日より前になっています。", code="end_before_start"
-                    )
-                }
-            )
+        check_period(self.started_on, self.ended_on, "雇用終了日が雇用開始日より前になっています。")
         if self.council_id is None:
             return
         established = established_on(self.council)
