@@ -154,14 +154,19 @@ class IndicatorInline(admin.TabularInline):
     verbose_name_plural = "数値目標（目標値・実績値は各行の「変更」から）"
 
 
-class PlanTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = PlanTransition
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The audit rows of one plan or entry, oldest first, as the workflows wrote them."""
+
     extra = 0
-    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+class PlanTransitionInline(TransitionInline):
+    model = PlanTransition
+    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
 
 
 class PlanAdminForm(forms.ModelForm):
@@ -445,14 +450,10 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgressTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProgressTransitionInline(TransitionInline):
     model = ProgressTransition
-    extra = 0
     fields = ("at", "action", "from_state", "to_state", "actor", "comment")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class ProgressEntryAdminForm(forms.ModelForm):

@@ -67,6 +67,16 @@ class LiaisonRole(models.TextChoices):
     DEPUTY = "deputy", "副担当"
 
 
+def _ends_after_start(name: str, message: str) -> models.CheckConstraint:
+    """The database's guard that ``ended_on`` (when set) is not before ``started_on``."""
+    return models.CheckConstraint(
+        condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+        name=name,
+        violation_error_message=message,
+        violation_error_code="end_before_start",
+    )
+
+
 def check_period(started_on: date, ended_on: date | None, message: str) -> None:
     """Refuse a period that ends before it starts (ValidationError on ``ended_on``)."""
     if ended_on and ended_on < started_on:
@@ -109,12 +119,7 @@ class LiaisonAssignment(models.Model):
         verbose_name_plural = "地域担当職員の配置"
         ordering = ["council__kana", "role", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="liaison_ends_after_start",
-                violation_error_message="終了日が開始日より前になっています。",
-                violation_error_code="end_before_start",
-            ),
+            _ends_after_start("liaison_ends_after_start", "終了日が開始日より前になっています。"),
             # The full overlap rule lives in clean(); this catches two open main
             # assignments written at the same moment.
             models.UniqueConstraint(
@@ -212,11 +217,9 @@ class SecretariatEmployee(models.Model):
         verbose_name_plural = "事務局員"
         ordering = ["council__kana", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="secretariat_employee_ends_after_start",
-                violation_error_message="雇用終了日が雇用開始日より前になっています。",
-                violation_error_code="end_before_start",
+            _ends_after_start(
+                "secretariat_employee_ends_after_start",
+                "雇用終了日が雇用開始日より前になっています。",
             ),
             models.CheckConstraint(
                 condition=Q(monthly_salary__gte=0)
