@@ -1,3 +1,8 @@
+"""Councils (地域協働体) and what the city records about them: districts and their
+population, the stage history and which stage may follow which, member organisations,
+civic centres and secretary accounts.
+"""
+
 from datetime import date
 
 from django.conf import settings

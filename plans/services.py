@@ -1,9 +1,12 @@
 """Workflows on plans and progress entries; the admin, the portal and imports call these.
 
-Both workflows are a transition table (module constant) and one function that checks the
-move and the actor's role, saves with ``update_fields`` and writes the audit row in one
-transaction. A refused move raises ``TransitionRefused`` (a ValidationError with a stable
-``code``) and changes nothing.
+Each lifecycle is one table (``PROGRESS_TRANSITIONS``, ``PLAN_TRANSITIONS``) whose rows
+carry the action (and its Japanese label), the states it leaves from, the state it leads
+to, who may take it, whether it needs a comment, and the handler with its own checks and
+side effects. One function per lifecycle locks the row, makes the shared refusals
+(``_check_move``), runs the handler, saves with ``update_fields`` and writes the audit row
+in one transaction. A refused move raises ``TransitionRefused`` (a ValidationError with a
+stable ``code``) and changes nothing.
 """
 
 from collections.abc import Callable
