@@ -139,11 +139,12 @@ def _check_move(*, move, label: str, state, state_label: str, noun: str, plan, a
         _refuse(move.comment_prompt, "comment_required", action=label)
 
 
-def _apply_move(move: Move, current, state_field: str, *, actor, comment, also_save=()):
-    """Run the row's handler on the locked ``current``, move its state and save.
+def _apply_move(move: Move, current, state_field: str, audit, *, actor, comment, also_save=()):
+    """Run the row's handler on the locked ``current``, move its state, save, and write
+    the audit row that ``audit(state_before)`` builds (who, when and why are filled in).
 
-    Returns (now, the state before, the fields changed). Public pages are cleared after
-    the commit when the move changed what they show.
+    Returns (the audit row, the fields changed). Public pages are cleared after the
+    commit when the move changed what they show.
     """
     now = timezone.now()
     fields = move.apply(current, actor=actor, comment=comment, now=now)
@@ -152,9 +153,12 @@ def _apply_move(move: Move, current, state_field: str, *, actor, comment, also_s
         setattr(current, state_field, move.target)
         fields.append(state_field)
     current.save(update_fields=[*fields, *also_save])
+    record = audit(before)
+    record.action, record.actor, record.at, record.comment = move.action, actor, now, comment
+    record.save()
     if "published_at" in fields:
         transaction.on_commit(clear_public_cache)
-    return now, before, fields
+    return record, fields
 
 
 # ---------------------------------------------------------------------------------------
@@ -306,17 +310,16 @@ def progress_transition(
             actor=actor,
             comment=comment,
         )
-        now, from_state, fields = _apply_move(
-            move, current, "state", actor=actor, comment=comment, also_save=["updated_at"]
-        )
-        record = ProgressTransition.objects.create(
-            entry=current,
-            action=action,
-            from_state=from_state,
-            to_state=current.state,
+        record, fields = _apply_move(
+            move,
+            current,
+            "state",
+            lambda before: ProgressTransition(
+                entry=current, from_state=before, to_state=current.state
+            ),
             actor=actor,
-            at=now,
             comment=comment,
+            also_save=["updated_at"],
         )
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
@@ -474,16 +477,14 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             actor=actor,
             comment=comment,
         )
-        now, from_status, _fields = _apply_move(
-            move, current, "status", actor=actor, comment=comment
-        )
-        record = PlanTransition.objects.create(
-            plan=current,
-            action=action,
-            from_status=from_status,
-            to_status=current.status,
+        record, _fields = _apply_move(
+            move,
+            current,
+            "status",
+            lambda before: PlanTransition(
+                plan=current, from_status=before, to_status=current.status
+            ),
             actor=actor,
-            at=now,
             comment=comment,
         )
     plan.status, plan.published_at = current.status, current.published_at
