@@ -3,10 +3,10 @@
 Each lifecycle is one table (``PROGRESS_TRANSITIONS``, ``PLAN_TRANSITIONS``) whose rows
 carry the action (and its Japanese label), the states it leaves from, the state it leads
 to, who may take it, whether it needs a comment, and the handler with its own checks and
-side effects. One function per lifecycle locks the row, makes the shared refusals
-(``_check_move``), runs the handler, saves with ``update_fields`` and writes the audit row
-in one transaction. A refused move raises ``TransitionRefused`` (a ValidationError with a
-stable ``code``) and changes nothing.
+side effects. One function per lifecycle locks the row and hands it to ``_take_move``,
+the one guarded step: the shared refusals, the handler, the save with ``update_fields``
+and the audit row, in one transaction. A refused move raises ``TransitionRefused`` (a
+ValidationError with a stable ``code``) and changes nothing.
 """
 
 from collections.abc import Callable
@@ -113,18 +113,27 @@ def _table(*moves: Move) -> dict[str, Move]:
     return {move.action: move for move in moves}
 
 
-def _check_move(*, move, label: str, state, state_label: str, noun: str, plan, actor, comment):
-    """The refusals every lifecycle shares, in this order: not from this state (or no
-    such action for this kind of plan), wrong role, missing comment.
+def _take_move(
+    move, current, state_field: str, audit, *, label, noun, plan, actor, comment, also_save=()
+):
+    """The one guarded step of every lifecycle, on a row the caller has locked.
 
-    Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed`` or
-    ``comment_required``.
+    Refuses, in this order, a move not allowed from the current state (or no such action
+    for this kind of plan), an actor without the row's role, and a missing comment; then
+    runs the row's handler (its own checks and side effects), moves the state, saves
+    with ``update_fields`` and writes the audit row ``audit(state_before)`` builds (who,
+    when and why filled in). Public pages are cleared after the commit when the move
+    changed what they show. Returns (the audit row, the fields changed).
+
+    Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed``,
+    ``comment_required`` or the handler's own codes; nothing is saved then.
     """
-    if move is None or state not in move.sources:
+    before = getattr(current, state_field)
+    if move is None or before not in move.sources:
         _refuse(
             "「%(state)s」の%(noun)sには「%(action)s」を行えません。",
             "transition_not_allowed",
-            state=state_label,
+            state=getattr(current, f"get_{state_field}_display")(),
             noun=noun,
             action=label,
         )
@@ -137,18 +146,8 @@ def _check_move(*, move, label: str, state, state_label: str, noun: str, plan, a
         )
     if move.comment_prompt and not comment:
         _refuse(move.comment_prompt, "comment_required", action=label)
-
-
-def _apply_move(move: Move, current, state_field: str, audit, *, actor, comment, also_save=()):
-    """Run the row's handler on the locked ``current``, move its state, save, and write
-    the audit row that ``audit(state_before)`` builds (who, when and why are filled in).
-
-    Returns (the audit row, the fields changed). Public pages are cleared after the
-    commit when the move changed what they show.
-    """
     now = timezone.now()
     fields = move.apply(current, actor=actor, comment=comment, now=now)
-    before = getattr(current, state_field)
     if move.target is not None:
         setattr(current, state_field, move.target)
         fields.append(state_field)
@@ -300,23 +299,16 @@ def progress_transition(
         current = (
             ProgressEntry.objects.select_for_update().select_related("item__plan").get(pk=entry.pk)
         )
-        _check_move(
-            move=move,
-            label=move.label,
-            state=current.state,
-            state_label=current.get_state_display(),
-            noun="進捗",
-            plan=current.item.plan,
-            actor=actor,
-            comment=comment,
-        )
-        record, fields = _apply_move(
+        record, fields = _take_move(
             move,
             current,
             "state",
             lambda before: ProgressTransition(
                 entry=current, from_state=before, to_state=current.state
             ),
+            label=move.label,
+            noun="進捗",
+            plan=current.item.plan,
             actor=actor,
             comment=comment,
             also_save=["updated_at"],
@@ -467,23 +459,16 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         move = PLAN_TRANSITIONS[current.kind].get(action)
-        _check_move(
-            move=move,
-            label=PlanAction(action).label,
-            state=current.status,
-            state_label=current.get_status_display(),
-            noun="計画",
-            plan=current,
-            actor=actor,
-            comment=comment,
-        )
-        record, _fields = _apply_move(
+        record, _fields = _take_move(
             move,
             current,
             "status",
             lambda before: PlanTransition(
                 plan=current, from_status=before, to_status=current.status
             ),
+            label=PlanAction(action).label,
+            noun="計画",
+            plan=current,
             actor=actor,
             comment=comment,
         )
