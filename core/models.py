@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -51,3 +52,24 @@ class Municipality(models.Model):
     def current(cls):
         """The configured city, or an unsaved default when none is set up yet."""
         return cls.objects.order_by("pk").first() or cls(name="（自治体名未設定）")
+
+
+class TransitionRecord(models.Model):
+    """What every audit row of a lifecycle holds: who acted, when, and why.
+
+    A concrete record adds the object it belongs to, the action and the states before
+    and after (each lifecycle has its own vocabulary).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="操作者",
+    )
+    at = models.DateTimeField("日時")
+    comment = models.TextField("コメント・理由", blank=True)
+
+    class Meta:
+        abstract = True

@@ -1,9 +1,16 @@
+"""Councils (地域協働体) and what the city records about them: districts and their
+population, the stage history and which stage may follow which, member organisations,
+civic centres and secretary accounts.
+"""
+
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 
@@ -81,8 +88,34 @@ class Stage(models.TextChoices):
     PLAN_ADOPTED = "plan_adopted", "地域づくり計画策定済"
 
 
-STAGE_ORDER = [Stage.PREPARING, Stage.ESTABLISHED, Stage.PLAN_ADOPTED]
 ESTABLISHED_STAGES = (Stage.ESTABLISHED, Stage.PLAN_ADOPTED)
+
+# Which stage may follow which: one step forward, or one step back (a lapsed plan, a
+# founding undone). A council adopts a plan only once it is established.
+STAGE_MOVES = {
+    Stage.PREPARING: (Stage.ESTABLISHED,),
+    Stage.ESTABLISHED: (Stage.PLAN_ADOPTED, Stage.PREPARING),
+    Stage.PLAN_ADOPTED: (Stage.ESTABLISHED,),
+}
+
+
+class CouncilQuerySet(models.QuerySet):
+    def with_stage_on(self, day: date):
+        """Annotate ``stage_then``: each council's stage on ``day``, in one query.
+
+        From the stage history; a council with no history at all counts at its current
+        stage, one whose history starts after ``day`` has no stage (None) that day.
+        """
+        changes = CouncilStageChange.objects.filter(council=OuterRef("pk"))
+        on_day = (
+            changes.filter(changed_on__lte=day).order_by("-changed_on", "-pk").values("stage")[:1]
+        )
+        return self.annotate(
+            stage_then=Coalesce(
+                Subquery(on_day),
+                Case(When(~Exists(changes), then="stage"), default=None),
+            )
+        )
 
 
 class Council(models.Model):
@@ -111,6 +144,8 @@ class Council(models.Model):
     notes = models.TextField("備考", blank=True)
     history = HistoricalRecords(verbose_name="地域協働体の変更履歴")
 
+    objects = CouncilQuerySet.as_manager()
+
     class Meta:
         verbose_name = "地域協働体"
         verbose_name_plural = "地域協働体"
@@ -123,12 +158,6 @@ class Council(models.Model):
     def is_established(self) -> bool:
         return self.stage in ESTABLISHED_STAGES
 
-    def stage_on(self, day: date) -> str | None:
-        """The stage the council was at on ``day``, from its recorded history."""
-        change = self.stage_changes.filter(changed_on__lte=day).order_by("-changed_on", "-pk")
-        latest = change.first()
-        return latest.stage if latest else None
-
     @staticmethod
     def validate_districts(districts) -> None:
         """A council covers at least one district. Raise ValidationError naming the field."""
@@ -140,11 +169,6 @@ class Council(models.Model):
                     )
                 }
             )
-
-    def population_on(self, day: date) -> int:
-        from .selectors import council_populations_on
-
-        return council_populations_on([self.pk], day).get(self.pk, 0)
 
 
 class CouncilStageChange(models.Model):
@@ -262,7 +286,12 @@ class CivicCentre(models.Model):
                     "指定管理の開始日を入力してください。", code="designated_without_date"
                 )
             else:
-                stage = self.council.stage_on(self.managed_since) or self.council.stage
+                stage = (
+                    Council.objects.with_stage_on(self.managed_since)
+                    .filter(pk=self.council_id)
+                    .values_list("stage_then", flat=True)
+                    .first()
+                ) or self.council.stage
                 if stage not in ESTABLISHED_STAGES:
                     errors["management"] = ValidationError(
                         "%(council)s は%(day)s時点で設立されていないため、指定管理者にできません。",

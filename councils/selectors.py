@@ -1,16 +1,62 @@
+"""Queries about councils: their stage on a day, population, households, secretaries."""
+
+from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import OuterRef, Subquery
 
-from .models import Council, CouncilSecretary, PopulationRecord
+from .models import ESTABLISHED_STAGES, Council, CouncilSecretary, PopulationRecord
 
 
-def _latest_population_subquery(field: str, day: date):
-    return Subquery(
+def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
+    """Councils annotated with ``stage_then``, their stage on ``day`` (one query).
+
+    A council with no stage history counts at its current stage; one whose history
+    starts after ``day`` has no stage (None) that day.
+    """
+    queryset = Council.objects.with_stage_on(day)
+    if council_ids is not None:
+        queryset = queryset.filter(pk__in=list(council_ids))
+    return queryset.order_by("kana", "name", "pk")
+
+
+def council_stage_on(council: Council, day: date) -> str | None:
+    """The stage ``council`` was at on ``day`` (see ``councils_with_stage_on``)."""
+    return councils_with_stage_on(day, [council.pk]).values_list("stage_then", flat=True).first()
+
+
+def established_on(council: Council) -> date | None:
+    """The day the council was established (設立): its first move to an established stage.
+
+    Falls back to ``stage_since`` for an established council with no recorded history.
+    """
+    change = (
+        council.stage_changes.filter(stage__in=ESTABLISHED_STAGES)
+        .order_by("changed_on", "pk")
+        .values_list("changed_on", flat=True)
+        .first()
+    )
+    if change is None and council.is_established:
+        return council.stage_since
+    return change
+
+
+def _sum_latest(council_ids, day: date, field: str) -> dict[int, int]:
+    """Sum ``field`` of each council's districts' latest population records on ``day``."""
+    latest = Subquery(
         PopulationRecord.objects.filter(district=OuterRef("district_id"), as_of__lte=day)
         .order_by("-as_of", "-pk")
         .values(field)[:1]
     )
+    rows = (
+        Council.districts.through.objects.filter(council_id__in=list(council_ids))
+        .annotate(value=latest)
+        .values_list("council_id", "value")
+    )
+    totals = dict.fromkeys(council_ids, 0)
+    for council_id, value in rows:
+        totals[council_id] = totals.get(council_id, 0) + (value or 0)
+    return totals
 
 
 def council_populations_on(council_ids, day: date) -> dict[int, int]:
@@ -19,30 +65,12 @@ def council_populations_on(council_ids, day: date) -> dict[int, int]:
     One query whatever the number of councils. A district with no record on or before
     the day counts as 0.
     """
-    through = Council.districts.through
-    rows = (
-        through.objects.filter(council_id__in=list(council_ids))
-        .annotate(population=_latest_population_subquery("population", day))
-        .values_list("council_id", "population")
-    )
-    totals = dict.fromkeys(council_ids, 0)
-    for council_id, population in rows:
-        totals[council_id] = totals.get(council_id, 0) + (population or 0)
-    return totals
+    return _sum_latest(council_ids, day, "population")
 
 
 def council_households_on(council_ids, day: date) -> dict[int, int]:
     """Households of each council on ``day``, summed like the population."""
-    through = Council.districts.through
-    rows = (
-        through.objects.filter(council_id__in=list(council_ids))
-        .annotate(households=_latest_population_subquery("households", day))
-        .values_list("council_id", "households")
-    )
-    totals = dict.fromkeys(council_ids, 0)
-    for council_id, households in rows:
-        totals[council_id] = totals.get(council_id, 0) + (households or 0)
-    return totals
+    return _sum_latest(council_ids, day, "households")
 
 
 def active_secretary_council(user) -> Council | None:

@@ -8,21 +8,37 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Council, CouncilSecretary, CouncilStageChange
+from .models import STAGE_MOVES, Council, CouncilSecretary, CouncilStageChange, Stage
 
 # Letters and digits a person copies from paper without confusion (no 0/O, 1/l/I).
 _PRINTABLE_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def check_stage_change(*, council: Council, stage: str, changed_on: date) -> None:
-    """Refuse a move to the same stage, or one dated before the last recorded move.
+def _stage_label(stage: str) -> str:
+    return Stage(stage).label if stage in Stage.values else stage
 
-    Raises ValidationError (code ``stage_unchanged`` or ``stage_date_before_last``).
+
+def check_stage_change(*, council: Council, stage: str, changed_on: date) -> None:
+    """Refuse a move to the same stage, one ``STAGE_MOVES`` does not allow, or one dated
+    before the last recorded move.
+
+    Raises ValidationError (code ``stage_unchanged``, ``stage_move_not_allowed`` or
+    ``stage_date_before_last``).
     """
     last = council.stage_changes.order_by("-changed_on", "-pk").first() if council.pk else None
     if last and last.stage == stage:
         raise ValidationError(
             {"stage": ValidationError("段階が変わっていません。", code="stage_unchanged")}
+        )
+    if last and stage not in STAGE_MOVES.get(last.stage, ()):
+        raise ValidationError(
+            {
+                "stage": ValidationError(
+                    "「%(before)s」から「%(after)s」へは段階を変更できません。",
+                    code="stage_move_not_allowed",
+                    params={"before": _stage_label(last.stage), "after": _stage_label(stage)},
+                )
+            }
         )
     if last and changed_on < last.changed_on:
         raise ValidationError(

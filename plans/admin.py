@@ -23,6 +23,7 @@ from .models import (
     ItemSchedule,
     LocalIssue,
     Plan,
+    PlanAction,
     PlanItem,
     PlanKind,
     PlanTransition,
@@ -37,6 +38,23 @@ from .models import (
     SubmittedProgress,
 )
 from .resources import ProgressEntryResource
+
+
+def _workflow_posted(request, form, step) -> bool:
+    """Take the action a posted workflow form chose; False (errors on the form) if refused."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        step(
+            action=form.cleaned_data["action"],
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
 
 # Vocabularies -------------------------------------------------------------------------
 
@@ -123,14 +141,19 @@ class IndicatorInline(admin.TabularInline):
     verbose_name_plural = "数値目標（目標値・実績値は各行の「変更」から）"
 
 
-class PlanTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = PlanTransition
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The audit rows of one plan or entry, oldest first, as the workflows wrote them."""
+
     extra = 0
-    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+class PlanTransitionInline(TransitionInline):
+    model = PlanTransition
+    fields = ("at", "action", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
 
 
 class PlanAdminForm(forms.ModelForm):
@@ -217,7 +240,9 @@ class PlanAdmin(SimpleHistoryAdmin):
         self._run(
             request,
             queryset,
-            lambda plan: services.plan_publish(plan=plan, actor=request.user),
+            lambda plan: services.plan_transition(
+                plan=plan, action=PlanAction.PUBLISH, actor=request.user
+            ),
             "公開しました",
         )
 
@@ -258,21 +283,11 @@ class PlanAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         actions = services.plan_allowed_actions(plan=plan, actor=request.user)
         form = plan_workflow_form(request.POST or None, actions=actions)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.plan_transition(
-                    plan=plan,
-                    action=form.cleaned_data["action"],
-                    actor=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, f"{plan} の状態を「{plan.get_status_display()}」にしました。"
-                )
-                return redirect("admin:plans_plan_change", plan.pk)
+        if _workflow_posted(
+            request, form, lambda **step: services.plan_transition(plan=plan, **step)
+        ):
+            messages.success(request, f"{plan} の状態を「{plan.get_status_display()}」にしました。")
+            return redirect("admin:plans_plan_change", plan.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -404,14 +419,10 @@ class PublishedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgressTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProgressTransitionInline(TransitionInline):
     model = ProgressTransition
-    extra = 0
     fields = ("at", "action", "from_state", "to_state", "actor", "comment")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class ProgressEntryAdminForm(forms.ModelForm):
@@ -577,24 +588,16 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         actions = services.progress_allowed_actions(entry=entry, actor=request.user)
         form = progress_workflow_form(request.POST or None, actions=actions)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.progress_transition(
-                    entry=entry,
-                    action=form.cleaned_data["action"],
-                    actor=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                label = ProgressAction(form.cleaned_data["action"]).label
-                messages.success(
-                    request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
-                )
-                if entry.state != ReviewState.SUBMITTED:
-                    return redirect("admin:plans_submittedprogress_changelist")
-                return redirect("admin:plans_progressentry_review", entry.pk)
+        if _workflow_posted(
+            request, form, lambda **step: services.progress_transition(entry=entry, **step)
+        ):
+            label = ProgressAction(form.cleaned_data["action"]).label
+            messages.success(
+                request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
+            )
+            if entry.state != ReviewState.SUBMITTED:
+                return redirect("admin:plans_submittedprogress_changelist")
+            return redirect("admin:plans_progressentry_review", entry.pk)
         plan = entry.item.plan
         context = {
             **self.admin_site.each_context(request),

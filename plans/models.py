@@ -16,6 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.calendar import FIRST_HALF, HALF_LABELS, SECOND_HALF, Period, fiscal_year_label
+from core.models import TransitionRecord
 
 # Fiscal years a plan may name: 平成元年度 onwards, and not absurdly far ahead.
 FIRST_PLAN_YEAR = 1989
@@ -672,7 +673,7 @@ class ProgressAction(models.TextChoices):
     UNPUBLISH = "unpublish", "公開の取りやめ"
 
 
-class ProgressTransition(models.Model):
+class ProgressTransition(TransitionRecord):
     """Audit row for every review step of a progress entry: who, when, from, to, why."""
 
     entry = models.ForeignKey(
@@ -681,14 +682,6 @@ class ProgressTransition(models.Model):
     action = models.CharField("操作", max_length=20, choices=ProgressAction.choices)
     from_state = models.CharField("変更前", max_length=20, choices=ReviewState.choices)
     to_state = models.CharField("変更後", max_length=20, choices=ReviewState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時")
     comment = models.TextField("所見・理由", blank=True)
 
     class Meta:
@@ -707,7 +700,7 @@ class PlanAction(models.TextChoices):
     SUPERSEDE = "supersede", "改定により旧版化"
 
 
-class PlanTransition(models.Model):
+class PlanTransition(TransitionRecord):
     """Audit row for every status change of a plan version."""
 
     plan = models.ForeignKey(
@@ -716,15 +709,6 @@ class PlanTransition(models.Model):
     action = models.CharField("操作", max_length=20, choices=PlanAction.choices)
     from_status = models.CharField("変更前", max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField("変更後", max_length=20, choices=PlanStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時")
-    comment = models.TextField("コメント・理由", blank=True)
 
     class Meta:
         verbose_name = "計画の状態履歴"

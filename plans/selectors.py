@@ -217,15 +217,6 @@ def entry_history(entry: ProgressEntry) -> list[ProgressTransition]:
     return list(entry.transitions.select_related("actor").order_by("at", "pk"))
 
 
-def review_queue() -> QuerySet:
-    """Submitted entries waiting for staff, oldest first."""
-    return (
-        ProgressEntry.objects.filter(state=ReviewState.SUBMITTED)
-        .select_related("item__plan__council", "status")
-        .order_by("submitted_at", "pk")
-    )
-
-
 # ---------------------------------------------------------------------------------------
 # Public selectors: the only ones the public pages may use.
 

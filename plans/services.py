@@ -1,15 +1,19 @@
 """Workflows on plans and progress entries; the admin, the portal and imports call these.
 
-Both workflows are a transition table (module constant) and one function that checks the
-move and the actor's role, saves with ``update_fields`` and writes the audit row in one
-transaction. A refused move raises ``TransitionRefused`` (a ValidationError with a stable
-``code``) and changes nothing.
+Each lifecycle is one table (``PROGRESS_TRANSITIONS``, ``PLAN_TRANSITIONS``) whose rows
+carry the action (and its Japanese label), the states it leaves from, the state it leads
+to, who may take it, whether it needs a comment, and the handler with its own checks and
+side effects. One function per lifecycle locks the row and hands it to ``_take_move``,
+the one guarded step: the shared refusals, the handler, the save with ``update_fields``
+and the audit row, in one transaction. A refused move raises ``TransitionRefused`` (a
+ValidationError with a stable ``code``) and changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from core.calendar import Period
@@ -82,54 +86,204 @@ def _refuse(message: str, code: str, **params):
     raise TransitionRefused(message, code=code, params=params or None)
 
 
+@dataclass(frozen=True)
+class Move:
+    """One row of a lifecycle table: what an action does and who may take it.
+
+    ``apply(obj, actor=, comment=, now=)`` makes the action's own checks and side
+    effects on the locked row and returns the fields it changed; ``shown(obj)`` hides
+    an action that is pointless now (publishing what is already public).
+    """
+
+    action: models.TextChoices
+    sources: tuple[str, ...]
+    target: str | None  # None: the state does not change
+    role: str
+    apply: Callable[..., list[str]]
+    comment_prompt: str = ""  # set when a comment (所見 or reason) is required
+    shown: Callable[[object], bool] = lambda obj: True
+
+    @property
+    def label(self) -> str:
+        """The Japanese name of the action, as the buttons and messages show it."""
+        return self.action.label
+
+
+def _table(*moves: Move) -> dict[str, Move]:
+    return {move.action: move for move in moves}
+
+
+def _take_move(
+    move, current, state_field: str, audit, *, label, noun, plan, actor, comment, also_save=()
+):
+    """The one guarded step of every lifecycle, on a row the caller has locked.
+
+    Refuses, in this order, a move not allowed from the current state (or no such action
+    for this kind of plan), an actor without the row's role, and a missing comment; then
+    runs the row's handler (its own checks and side effects), moves the state, saves
+    with ``update_fields`` and writes the audit row ``audit(state_before)`` builds (who,
+    when and why filled in). Public pages are cleared after the commit when the move
+    changed what they show. Returns (the audit row, the fields changed).
+
+    Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed``,
+    ``comment_required`` or the handler's own codes; nothing is saved then.
+    """
+    before = getattr(current, state_field)
+    if move is None or before not in move.sources:
+        _refuse(
+            "「%(state)s」の%(noun)sには「%(action)s」を行えません。",
+            "transition_not_allowed",
+            state=getattr(current, f"get_{state_field}_display")(),
+            noun=noun,
+            action=label,
+        )
+    if not actor_has_role(plan=plan, role=move.role, actor=actor):
+        _refuse(
+            "この%(noun)sに「%(action)s」を行う権限がありません。",
+            "actor_not_allowed",
+            noun=noun,
+            action=label,
+        )
+    if move.comment_prompt and not comment:
+        _refuse(move.comment_prompt, "comment_required", action=label)
+    now = timezone.now()
+    fields = move.apply(current, actor=actor, comment=comment, now=now)
+    if move.target is not None:
+        setattr(current, state_field, move.target)
+        fields.append(state_field)
+    current.save(update_fields=[*fields, *also_save])
+    record = audit(before)
+    record.action, record.actor, record.at, record.comment = move.action, actor, now, comment
+    record.save()
+    if "published_at" in fields:
+        announce_public_change(type(current))
+    return record, fields
+
+
 # ---------------------------------------------------------------------------------------
 # Progress entries
 
 
-@dataclass(frozen=True)
-class Move:
-    sources: tuple[str, ...]
-    target: str | None  # None: the state does not change
-    role: str
-    needs_comment: bool = False
+def _entry_submit(entry, *, actor, comment, now):
+    if not entry.done.strip() or entry.status_id is None:
+        _refuse("実施内容と達成状況を入力してから提出してください。", "entry_incomplete")
+    entry.submitted_at = now
+    return ["submitted_at"]
 
 
-PROGRESS_TRANSITIONS = {
-    ProgressAction.SUBMIT: Move(EDITABLE_STATES, ReviewState.SUBMITTED, OWNER),
-    ProgressAction.COMMENT: Move(
-        (ReviewState.SUBMITTED, ReviewState.ACCEPTED), None, LIAISON, needs_comment=True
+def _entry_comment(entry, *, actor, comment, now):
+    entry.staff_comment = comment
+    return ["staff_comment"]
+
+
+def _entry_accept(entry, *, actor, comment, now):
+    fields = []
+    if comment:
+        entry.staff_comment = comment
+        fields.append("staff_comment")
+    entry.reviewed_at, entry.reviewed_by = now, actor
+    entry.return_reason = ""
+    return [*fields, "reviewed_at", "reviewed_by", "return_reason"]
+
+
+def _entry_send_back(entry, *, actor, comment, now):
+    entry.return_reason = comment
+    entry.reviewed_at, entry.reviewed_by = now, actor
+    # A reopened period leaves the public pages until it is accepted again.
+    entry.published_at = None
+    return ["return_reason", "reviewed_at", "reviewed_by", "published_at"]
+
+
+def _entry_publish(entry, *, actor, comment, now):
+    if entry.is_published:
+        _refuse("この進捗は既に公開されています。", "already_published")
+    plan = entry.item.plan
+    if not plan.is_public:
+        _refuse(
+            "計画「%(plan)s」が公開されていないため、進捗を公開できません。",
+            "plan_not_public",
+            plan=str(plan),
+        )
+    entry.published_at = now
+    return ["published_at"]
+
+
+def _entry_unpublish(entry, *, actor, comment, now):
+    if not entry.is_published:
+        _refuse("この進捗は公開されていません。", "not_published")
+    entry.published_at = None
+    return ["published_at"]
+
+
+_ENTRY_COMMENT = "「%(action)s」には所見または理由を入力してください。"
+
+PROGRESS_TRANSITIONS = _table(
+    Move(ProgressAction.SUBMIT, EDITABLE_STATES, ReviewState.SUBMITTED, OWNER, _entry_submit),
+    Move(
+        ProgressAction.COMMENT,
+        (ReviewState.SUBMITTED, ReviewState.ACCEPTED),
+        None,
+        LIAISON,
+        _entry_comment,
+        comment_prompt=_ENTRY_COMMENT,
     ),
-    ProgressAction.ACCEPT: Move((ReviewState.SUBMITTED,), ReviewState.ACCEPTED, REVIEWER),
-    ProgressAction.RETURN: Move(
-        (ReviewState.SUBMITTED,), ReviewState.RETURNED, REVIEWER, needs_comment=True
+    Move(
+        ProgressAction.ACCEPT,
+        (ReviewState.SUBMITTED,),
+        ReviewState.ACCEPTED,
+        REVIEWER,
+        _entry_accept,
     ),
-    ProgressAction.REOPEN: Move(
-        (ReviewState.ACCEPTED,), ReviewState.RETURNED, REVIEWER, needs_comment=True
+    Move(
+        ProgressAction.RETURN,
+        (ReviewState.SUBMITTED,),
+        ReviewState.RETURNED,
+        REVIEWER,
+        _entry_send_back,
+        comment_prompt=_ENTRY_COMMENT,
     ),
-    ProgressAction.PUBLISH: Move((ReviewState.ACCEPTED,), None, PUBLISHER),
-    ProgressAction.UNPUBLISH: Move((ReviewState.ACCEPTED,), None, PUBLISHER),
-}
+    Move(
+        ProgressAction.REOPEN,
+        (ReviewState.ACCEPTED,),
+        ReviewState.RETURNED,
+        REVIEWER,
+        _entry_send_back,
+        comment_prompt=_ENTRY_COMMENT,
+    ),
+    Move(
+        ProgressAction.PUBLISH,
+        (ReviewState.ACCEPTED,),
+        None,
+        PUBLISHER,
+        _entry_publish,
+        shown=lambda entry: not entry.is_published,
+    ),
+    Move(
+        ProgressAction.UNPUBLISH,
+        (ReviewState.ACCEPTED,),
+        None,
+        PUBLISHER,
+        _entry_unpublish,
+        shown=lambda entry: entry.is_published,
+    ),
+)
 
 
 def progress_allowed_actions(*, entry: ProgressEntry, actor) -> list[str]:
     """The actions ``actor`` may take on ``entry`` now (for buttons and forms)."""
-    allowed = []
-    for action, move in PROGRESS_TRANSITIONS.items():
-        if entry.state not in move.sources:
-            continue
-        if action == ProgressAction.PUBLISH and entry.is_published:
-            continue
-        if action == ProgressAction.UNPUBLISH and not entry.is_published:
-            continue
-        if actor_has_role(plan=entry.item.plan, role=move.role, actor=actor):
-            allowed.append(action)
-    return allowed
+    return [
+        action
+        for action, move in PROGRESS_TRANSITIONS.items()
+        if entry.state in move.sources
+        and move.shown(entry)
+        and actor_has_role(plan=entry.item.plan, role=move.role, actor=actor)
+    ]
 
 
 def progress_transition(
     *, entry: ProgressEntry, action: str, actor, comment: str = ""
 ) -> ProgressTransition:
-    """Apply one review step to ``entry`` and record it.
+    """Apply one review step to ``entry`` (a row of PROGRESS_TRANSITIONS) and record it.
 
     Raises TransitionRefused with code ``transition_not_allowed`` (not from this state),
     ``actor_not_allowed`` (wrong role), ``comment_required`` (return/reopen/comment
@@ -145,128 +299,24 @@ def progress_transition(
         current = (
             ProgressEntry.objects.select_for_update().select_related("item__plan").get(pk=entry.pk)
         )
-        plan = current.item.plan
-        if current.state not in move.sources:
-            _refuse(
-                "「%(state)s」の進捗には「%(action)s」を行えません。",
-                "transition_not_allowed",
-                state=current.get_state_display(),
-                action=ProgressAction(action).label,
-            )
-        if not actor_has_role(plan=plan, role=move.role, actor=actor):
-            _refuse(
-                "この進捗に「%(action)s」を行う権限がありません。",
-                "actor_not_allowed",
-                action=ProgressAction(action).label,
-            )
-        if move.needs_comment and not comment:
-            _refuse(
-                "「%(action)s」には所見または理由を入力してください。",
-                "comment_required",
-                action=ProgressAction(action).label,
-            )
-        now = timezone.now()
-        fields = []
-        if action == ProgressAction.SUBMIT:
-            if not current.done.strip() or current.status_id is None:
-                _refuse("実施内容と達成状況を入力してから提出してください。", "entry_incomplete")
-            current.submitted_at = now
-            fields.append("submitted_at")
-        elif action == ProgressAction.COMMENT:
-            current.staff_comment = comment
-            fields.append("staff_comment")
-        elif action == ProgressAction.ACCEPT:
-            if comment:
-                current.staff_comment = comment
-                fields.append("staff_comment")
-            current.reviewed_at, current.reviewed_by = now, actor
-            current.return_reason = ""
-            fields += ["reviewed_at", "reviewed_by", "return_reason"]
-        elif action in (ProgressAction.RETURN, ProgressAction.REOPEN):
-            current.return_reason = comment
-            current.reviewed_at, current.reviewed_by = now, actor
-            # A reopened period leaves the public pages until it is accepted again.
-            current.published_at = None
-            fields += ["return_reason", "reviewed_at", "reviewed_by", "published_at"]
-        elif action == ProgressAction.PUBLISH:
-            if current.is_published:
-                _refuse("この進捗は既に公開されています。", "already_published")
-            if not plan.is_public:
-                _refuse(
-                    "計画「%(plan)s」が公開されていないため、進捗を公開できません。",
-                    "plan_not_public",
-                    plan=str(plan),
-                )
-            current.published_at = now
-            fields.append("published_at")
-        elif action == ProgressAction.UNPUBLISH:
-            if not current.is_published:
-                _refuse("この進捗は公開されていません。", "not_published")
-            current.published_at = None
-            fields.append("published_at")
-        from_state = current.state
-        if move.target is not None:
-            current.state = move.target
-            fields.append("state")
-        current.save(update_fields=[*fields, "updated_at"])
-        record = ProgressTransition.objects.create(
-            entry=current,
-            action=action,
-            from_state=from_state,
-            to_state=current.state,
+        record, fields = _take_move(
+            move,
+            current,
+            "state",
+            lambda before: ProgressTransition(
+                entry=current, from_state=before, to_state=current.state
+            ),
+            label=move.label,
+            noun="進捗",
+            plan=current.item.plan,
             actor=actor,
-            at=now,
             comment=comment,
+            also_save=["updated_at"],
         )
-        if "published_at" in fields:
-            announce_public_change(ProgressEntry)
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
         setattr(entry, field, getattr(current, field))
     return record
-
-
-def progress_submit(*, entry: ProgressEntry, actor) -> ProgressTransition:
-    """Secretary (or staff for a city plan) sends a draft for review. See progress_transition."""
-    return progress_transition(entry=entry, action=ProgressAction.SUBMIT, actor=actor)
-
-
-def progress_comment(*, entry: ProgressEntry, actor, comment: str) -> ProgressTransition:
-    """Staff write their 所見 on a submitted or accepted entry. See progress_transition."""
-    return progress_transition(
-        entry=entry, action=ProgressAction.COMMENT, actor=actor, comment=comment
-    )
-
-
-def progress_accept(*, entry: ProgressEntry, actor, comment: str = "") -> ProgressTransition:
-    """Staff accept a submitted entry, locking its period. See progress_transition."""
-    return progress_transition(
-        entry=entry, action=ProgressAction.ACCEPT, actor=actor, comment=comment
-    )
-
-
-def progress_return(*, entry: ProgressEntry, actor, reason: str) -> ProgressTransition:
-    """Staff send a submitted entry back with a reason. See progress_transition."""
-    return progress_transition(
-        entry=entry, action=ProgressAction.RETURN, actor=actor, comment=reason
-    )
-
-
-def progress_reopen(*, entry: ProgressEntry, actor, reason: str) -> ProgressTransition:
-    """Staff unlock an accepted period so it can be corrected. See progress_transition."""
-    return progress_transition(
-        entry=entry, action=ProgressAction.REOPEN, actor=actor, comment=reason
-    )
-
-
-def progress_publish(*, entry: ProgressEntry, actor) -> ProgressTransition:
-    """Staff publish an accepted entry (公開). See progress_transition."""
-    return progress_transition(entry=entry, action=ProgressAction.PUBLISH, actor=actor)
-
-
-def progress_unpublish(*, entry: ProgressEntry, actor) -> ProgressTransition:
-    """Staff take an entry off the public pages. See progress_transition."""
-    return progress_transition(entry=entry, action=ProgressAction.UNPUBLISH, actor=actor)
 
 
 CONTENT_FIELDS = ("done", "meetings", "participants", "status")
@@ -333,19 +383,57 @@ def progress_save(
 # Plans
 
 
+def _plan_publish(plan, *, actor, comment, now):
+    """Publishing a revision marks the version it replaces as superseded (still readable)."""
+    if not plan.items.exists():
+        _refuse("事業が1つもない計画は公開できません。", "plan_empty")
+    predecessor = plan.revision_of
+    if predecessor is not None and predecessor.status == PlanStatus.PUBLISHED:
+        predecessor.status = PlanStatus.SUPERSEDED
+        predecessor.save(update_fields=["status"])
+        PlanTransition.objects.create(
+            plan=predecessor,
+            action=PlanAction.SUPERSEDE,
+            from_status=PlanStatus.PUBLISHED,
+            to_status=PlanStatus.SUPERSEDED,
+            actor=actor,
+            at=now,
+            comment=f"第{plan.version}版の公開による",
+        )
+    plan.published_at = now
+    return ["published_at"]
+
+
+def _no_side_effect(obj, *, actor, comment, now):
+    return []
+
+
 # A council's plan is submitted by its secretary and published by staff; the city's own
 # plan is drafted and published by staff, so it has no submit step.
 PLAN_TRANSITIONS = {
-    PlanKind.COMMUNITY: {
-        PlanAction.SUBMIT: Move((PlanStatus.DRAFT,), PlanStatus.SUBMITTED, OWNER),
-        PlanAction.RETURN: Move(
-            (PlanStatus.SUBMITTED,), PlanStatus.DRAFT, PUBLISHER, needs_comment=True
+    PlanKind.COMMUNITY: _table(
+        Move(PlanAction.SUBMIT, (PlanStatus.DRAFT,), PlanStatus.SUBMITTED, OWNER, _no_side_effect),
+        Move(
+            PlanAction.RETURN,
+            (PlanStatus.SUBMITTED,),
+            PlanStatus.DRAFT,
+            PUBLISHER,
+            _no_side_effect,
+            comment_prompt="差戻しの理由を入力してください。",
         ),
-        PlanAction.PUBLISH: Move((PlanStatus.SUBMITTED,), PlanStatus.PUBLISHED, PUBLISHER),
-    },
-    PlanKind.CITY: {
-        PlanAction.PUBLISH: Move((PlanStatus.DRAFT,), PlanStatus.PUBLISHED, PUBLISHER),
-    },
+        Move(
+            PlanAction.PUBLISH,
+            (PlanStatus.SUBMITTED,),
+            PlanStatus.PUBLISHED,
+            PUBLISHER,
+            _plan_publish,
+        ),
+    ),
+    PlanKind.CITY: _table(
+        Move(
+            PlanAction.PUBLISH, (PlanStatus.DRAFT,), PlanStatus.PUBLISHED, PUBLISHER, _plan_publish
+        ),
+    ),
 }
 
 
@@ -359,9 +447,9 @@ def plan_allowed_actions(*, plan: Plan, actor) -> list[str]:
 
 
 def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> PlanTransition:
-    """Move a plan version through submit / return / publish and record it.
+    """Move a plan version through submit / return / publish (a row of PLAN_TRANSITIONS)
+    and record it.
 
-    Publishing a revision marks the version it replaces as superseded (still readable).
     Raises TransitionRefused: ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required``, ``plan_empty`` (publishing a plan without items).
     """
@@ -371,72 +459,21 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         move = PLAN_TRANSITIONS[current.kind].get(action)
-        if move is None or current.status not in move.sources:
-            _refuse(
-                "「%(status)s」の計画には「%(action)s」を行えません。",
-                "transition_not_allowed",
-                status=current.get_status_display(),
-                action=PlanAction(action).label,
-            )
-        if not actor_has_role(plan=current, role=move.role, actor=actor):
-            _refuse(
-                "この計画に「%(action)s」を行う権限がありません。",
-                "actor_not_allowed",
-                action=PlanAction(action).label,
-            )
-        if move.needs_comment and not comment:
-            _refuse("差戻しの理由を入力してください。", "comment_required")
-        now = timezone.now()
-        fields = ["status"]
-        if action == PlanAction.PUBLISH:
-            if not current.items.exists():
-                _refuse("事業が1つもない計画は公開できません。", "plan_empty")
-            predecessor = current.revision_of
-            if predecessor is not None and predecessor.status == PlanStatus.PUBLISHED:
-                predecessor.status = PlanStatus.SUPERSEDED
-                predecessor.save(update_fields=["status"])
-                PlanTransition.objects.create(
-                    plan=predecessor,
-                    action=PlanAction.SUPERSEDE,
-                    from_status=PlanStatus.PUBLISHED,
-                    to_status=PlanStatus.SUPERSEDED,
-                    actor=actor,
-                    at=now,
-                    comment=f"第{current.version}版の公開による",
-                )
-            current.published_at = now
-            fields.append("published_at")
-        from_status = current.status
-        current.status = move.target
-        current.save(update_fields=fields)
-        record = PlanTransition.objects.create(
+        record, _fields = _take_move(
+            move,
+            current,
+            "status",
+            lambda before: PlanTransition(
+                plan=current, from_status=before, to_status=current.status
+            ),
+            label=PlanAction(action).label,
+            noun="計画",
             plan=current,
-            action=action,
-            from_status=from_status,
-            to_status=current.status,
             actor=actor,
-            at=now,
             comment=comment,
         )
-        if action == PlanAction.PUBLISH:
-            announce_public_change(Plan)
     plan.status, plan.published_at = current.status, current.published_at
     return record
-
-
-def plan_submit(*, plan: Plan, actor) -> PlanTransition:
-    """A secretary sends the council's draft plan to the city. See plan_transition."""
-    return plan_transition(plan=plan, action=PlanAction.SUBMIT, actor=actor)
-
-
-def plan_return(*, plan: Plan, actor, reason: str) -> PlanTransition:
-    """Staff send a submitted plan back for changes. See plan_transition."""
-    return plan_transition(plan=plan, action=PlanAction.RETURN, actor=actor, comment=reason)
-
-
-def plan_publish(*, plan: Plan, actor, comment: str = "") -> PlanTransition:
-    """Staff publish a plan version (公開). See plan_transition."""
-    return plan_transition(plan=plan, action=PlanAction.PUBLISH, actor=actor, comment=comment)
 
 
 def check_plan_editable(*, plan: Plan, actor) -> None:

@@ -28,7 +28,7 @@ from .forms import (
     RoleAllocationFormSet,
     schedule_formset,
 )
-from .models import Plan, PlanItem, PlanStatus, ProgressEntry
+from .models import Plan, PlanAction, PlanItem, PlanStatus, ProgressAction, ProgressEntry
 
 
 def _own_plan(request, pk, queryset=None) -> Plan:
@@ -251,7 +251,7 @@ def item_delete(request, pk):
 def plan_submit(request, pk):
     plan = _own_plan(request, pk)
     try:
-        services.plan_submit(plan=plan, actor=request.user)
+        services.plan_transition(plan=plan, action=PlanAction.SUBMIT, actor=request.user)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -321,7 +321,9 @@ def entry_edit(request, pk, period):
                     item=item, period=chosen, actor=request.user, entry=entry, **values
                 )
                 if "submit" in request.POST:
-                    services.progress_submit(entry=saved, actor=request.user)
+                    services.progress_transition(
+                        entry=saved, action=ProgressAction.SUBMIT, actor=request.user
+                    )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

@@ -11,9 +11,9 @@ from datetime import date
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
 from councils.models import Council
+from councils.selectors import established_on
 
 from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
-from .selectors import council_established_on
 
 HEAD_OFFICE = "まちづくり推進課"
 BRANCHES = ("花泉", "大東", "千厩", "東山", "室根", "川崎", "藤沢")
@@ -156,7 +156,7 @@ def _person(index: int, offset: int = 0) -> str:
 
 def _secretariat(index: int, council: Council) -> int:
     """Year 1 employed by the city, then by the council (事業9); returns rows created."""
-    established = council_established_on(council)
+    established = established_on(council)
     if established is None:
         return 0  # a council still preparing has no secretariat yet
     first_year = fiscal_year(established)

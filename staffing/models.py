@@ -17,6 +17,7 @@ from core.calendar import (
     wareki_date,
 )
 from councils.models import Council
+from councils.selectors import established_on
 
 
 def _not_negative(label: str):
@@ -66,9 +67,20 @@ class LiaisonRole(models.TextChoices):
     DEPUTY = "deputy", "副担当"
 
 
-def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
-    """Whether two closed periods overlap; an open end (None) runs on indefinitely."""
-    return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)
+def _ends_after_start(name: str, message: str) -> models.CheckConstraint:
+    """The database's guard that ``ended_on`` (when set) is not before ``started_on``."""
+    return models.CheckConstraint(
+        condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+        name=name,
+        violation_error_message=message,
+        violation_error_code="end_before_start",
+    )
+
+
+def check_period(started_on: date, ended_on: date | None, message: str) -> None:
+    """Refuse a period that ends before it starts (ValidationError on ``ended_on``)."""
+    if ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": ValidationError(message, code="end_before_start")})
 
 
 def overlapping(queryset, started_on: date, ended_on: date | None):
@@ -107,12 +119,7 @@ class LiaisonAssignment(models.Model):
         verbose_name_plural = "地域担当職員の配置"
         ordering = ["council__kana", "role", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="liaison_ends_after_start",
-                violation_error_message="終了日が開始日より前になっています。",
-                violation_error_code="end_before_start",
-            ),
+            _ends_after_start("liaison_ends_after_start", "終了日が開始日より前になっています。"),
             # The full overlap rule lives in clean(); this catches two open main
             # assignments written at the same moment.
             models.UniqueConstraint(
@@ -127,9 +134,6 @@ class LiaisonAssignment(models.Model):
     def __str__(self):
         return f"{self.council} {self.get_role_display()} {self.staff.name}"
 
-    def is_current_on(self, day: date) -> bool:
-        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
-
     def validate_constraints(self, exclude=None):
         # clean() reports overlapping main assignments with names and dates; the partial
         # unique constraint is the database's guard against races, not a second message.
@@ -138,14 +142,7 @@ class LiaisonAssignment(models.Model):
     def clean(self):
         if not self.started_on:
             return
-        if self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        "終了日が開始日より前になっています。", code="end_before_start"
-                    )
-                }
-            )
+        check_period(self.started_on, self.ended_on, "終了日が開始日より前になっています。")
         if self.council_id is None:
             return
         others = LiaisonAssignment.objects.filter(council_id=self.council_id).exclude(pk=self.pk)
@@ -220,11 +217,9 @@ class SecretariatEmployee(models.Model):
         verbose_name_plural = "事務局員"
         ordering = ["council__kana", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="secretariat_employee_ends_after_start",
-                violation_error_message="雇用終了日が雇用開始日より前になっています。",
-                violation_error_code="end_before_start",
+            _ends_after_start(
+                "secretariat_employee_ends_after_start",
+                "雇用終了日が雇用開始日より前になっています。",
             ),
             models.CheckConstraint(
                 condition=Q(monthly_salary__gte=0)
@@ -242,19 +237,10 @@ class SecretariatEmployee(models.Model):
     def clean(self):
         if not self.started_on:
             return
-        if self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        "雇用終了日が雇用開始日より前になっています。", code="end_before_start"
-                    )
-                }
-            )
+        check_period(self.started_on, self.ended_on, "雇用終了日が雇用開始日より前になっています。")
         if self.council_id is None:
             return
-        from .selectors import council_established_on
-
-        established = council_established_on(self.council)
+        established = established_on(self.council)
         if self.employer == Employer.COUNCIL:
             if established is None:
                 raise ValidationError(

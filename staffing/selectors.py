@@ -6,27 +6,10 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Valu
 from django.utils import timezone
 
 from core.calendar import fiscal_year_end, fiscal_year_start
-from councils.models import ESTABLISHED_STAGES, Council
+from councils.models import Council
 
 from .costs import EmploymentCost, employment_cost
 from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, overlapping
-
-
-def council_established_on(council: Council) -> date | None:
-    """The day the council was established (設立): its first move to an established stage.
-
-    Falls back to ``stage_since`` for an established council with no recorded history.
-    """
-    change = (
-        council.stage_changes.filter(stage__in=ESTABLISHED_STAGES)
-        .order_by("changed_on", "pk")
-        .values_list("changed_on", flat=True)
-        .first()
-    )
-    if change is None and council.is_established:
-        return council.stage_since
-    return change
-
 
 # Main before deputy (the stored values sort the other way round).
 ROLE_ORDER = Case(When(role=LiaisonRole.MAIN, then=Value(0)), default=Value(1))

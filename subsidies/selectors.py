@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Exists, F, OuterRef, Subquery, Sum, When
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
 from core.money import yen_amount
-from councils.models import Council, CouncilStageChange
-from councils.selectors import council_populations_on
+from councils.models import Council
+from councils.selectors import council_populations_on, council_stage_on, councils_with_stage_on
 from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
 
 from . import engine
@@ -72,25 +72,6 @@ def stage_date_for(fiscal_year: int, today: date | None = None) -> date:
     return min(max(today, fiscal_year_start(fiscal_year)), fiscal_year_end(fiscal_year))
 
 
-def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
-    """Councils annotated with ``stage_then``: their stage on ``day``, in one query.
-
-    From the stage history; a council with no history at all counts at its current
-    stage, one whose history starts after ``day`` has no stage (None) that day.
-    """
-    changes = CouncilStageChange.objects.filter(council=OuterRef("pk"))
-    on_day = changes.filter(changed_on__lte=day).order_by("-changed_on", "-pk").values("stage")[:1]
-    queryset = Council.objects.annotate(
-        stage_then=Coalesce(
-            Subquery(on_day),
-            Case(When(~Exists(changes), then="stage"), default=None),
-        )
-    )
-    if council_ids is not None:
-        queryset = queryset.filter(pk__in=list(council_ids))
-    return queryset.order_by("kana", "name", "pk")
-
-
 def grant_for(
     *,
     council: Council,
@@ -110,7 +91,7 @@ def grant_for(
     """
     rule = rule_for(programme, fiscal_year)
     day = stage_on or stage_date_for(fiscal_year)
-    stage = councils_with_stage_on(day, [council.pk]).values_list("stage_then", flat=True).first()
+    stage = council_stage_on(council, day)
     population = None
     population_as_of = None
     if rule.has_formula:

@@ -15,11 +15,11 @@ def test_council_population_is_sum_of_each_districts_latest_record_on_the_date()
     PopulationFactory(district=west, as_of=date(2025, 3, 31), population=800, households=300)
     council = CouncilFactory(districts=[east, west])
 
-    assert council.population_on(date(2025, 3, 30)) == 0
-    assert council.population_on(date(2025, 3, 31)) == 2000
-    assert council.population_on(date(2026, 3, 30)) == 2000
+    assert council_populations_on([council.pk], date(2025, 3, 30))[council.pk] == 0
+    assert council_populations_on([council.pk], date(2025, 3, 31))[council.pk] == 2000
+    assert council_populations_on([council.pk], date(2026, 3, 30))[council.pk] == 2000
     # West has no newer record: its 2025 figure still counts.
-    assert council.population_on(date(2026, 3, 31)) == 1950
+    assert council_populations_on([council.pk], date(2026, 3, 31))[council.pk] == 1950
     assert council_households_on([council.pk], date(2026, 4, 1)) == {council.pk: 790}
 
 

@@ -11,6 +11,7 @@ from plans import services
 from plans.models import (
     Indicator,
     IndicatorValue,
+    PlanAction,
     PlanStatus,
     PlanTransition,
     ProgressAction,
@@ -35,7 +36,7 @@ def content(council, secretary):
     )
     IndicatorValue.objects.create(indicator=indicator, fiscal_year=2023, kind="target", value="50")
     entry = EntryFactory(item=item)
-    services.progress_submit(entry=entry, actor=secretary)
+    services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=secretary)
     PlanTransition.objects.create(
         plan=plan, action="publish", from_status="draft", to_status="published", at=entry.created_at
     )
@@ -182,7 +183,7 @@ def test_plan_workflow_page_publishes_and_supersedes(client, editor_user, secret
     old = PlanFactory(community=True, council=council)
     PlanItemFactory(policy__plan=old)
     new = services.plan_revise(plan=old, actor=secretary)
-    services.plan_submit(plan=new, actor=secretary)
+    services.plan_transition(action=PlanAction.SUBMIT, plan=new, actor=secretary)
     client.force_login(editor_user)
     response = client.post(
         reverse("admin:plans_plan_workflow", args=[new.pk]), {"action": "publish", "comment": ""}

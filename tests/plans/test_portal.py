@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from plans import services
-from plans.models import Plan, PlanItem, PlanStatus, ProgressEntry, ReviewState
+from plans.models import Plan, PlanItem, PlanStatus, ProgressAction, ProgressEntry, ReviewState
 from tests.factories import CouncilFactory
 
 from .factories import EntryFactory, PlanFactory, PlanItemFactory, PolicyFactory, VocabularyFactory
@@ -251,7 +251,12 @@ def test_secretary_files_progress_draft_then_submits(secretary_client, own_plan,
     assert entry.state == ReviewState.SUBMITTED
     assert entry.transitions.get().actor.pk == entry.created_by_id
 
-    services.progress_return(entry=entry, actor=editor_user, reason="参加人数も記入してください。")
+    services.progress_transition(
+        action=ProgressAction.RETURN,
+        entry=entry,
+        actor=editor_user,
+        comment="参加人数も記入してください。",
+    )
     body = secretary_client.get(url).content.decode()
     assert "参加人数も記入してください。" in body
     assert "差戻し" in body
@@ -266,7 +271,9 @@ def test_secretary_files_progress_draft_then_submits(secretary_client, own_plan,
             "submit": "1",
         },
     )
-    services.progress_accept(entry=entry, actor=editor_user, comment="丁寧な取組です。")
+    services.progress_transition(
+        action=ProgressAction.ACCEPT, entry=entry, actor=editor_user, comment="丁寧な取組です。"
+    )
 
     # Accepted: the page is read-only and a POST changes nothing.
     body = secretary_client.get(url).content.decode()

@@ -4,7 +4,7 @@ accepted + published progress are ever returned."""
 import pytest
 
 from core.calendar import Period
-from plans.models import PlanStatus, ReviewState
+from plans.models import PlanStatus, ProgressAction, ReviewState
 from plans.selectors import (
     published_periods,
     published_plan,
@@ -96,7 +96,9 @@ def test_reopened_entry_leaves_the_public_pages(world, editor_user):
     from plans import services
 
     entry = world["entries"]["public"]
-    services.progress_reopen(entry=entry, actor=editor_user, reason="訂正")
+    services.progress_transition(
+        action=ProgressAction.REOPEN, entry=entry, actor=editor_user, comment="訂正"
+    )
     assert entry not in published_progress()
 
 

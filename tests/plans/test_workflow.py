@@ -114,7 +114,7 @@ def test_submit_needs_text_and_status(community_item, secretary):
     entry = EntryFactory(item=community_item, done="  ", status=None)
     before = _snapshot(entry)
     with pytest.raises(TransitionRefused) as refused:
-        services.progress_submit(entry=entry, actor=secretary)
+        services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=secretary)
     assert refused.value.code == "entry_incomplete"
     assert _snapshot(entry) == before
 
@@ -126,15 +126,15 @@ def test_anonymous_and_former_secretaries_have_no_role(community_item, council, 
     former = SecretaryFactory(council=council, ended_on="2026-05-01").user
     for actor in (AnonymousUser(), former, None):
         with pytest.raises(TransitionRefused) as refused:
-            services.progress_submit(entry=entry, actor=actor)
+            services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=actor)
         assert refused.value.code == "actor_not_allowed"
 
 
 def test_city_plan_progress_is_filed_by_staff(editor_user, secretary):
     entry = EntryFactory()  # a city plan
     with pytest.raises(TransitionRefused):
-        services.progress_submit(entry=entry, actor=secretary)
-    services.progress_submit(entry=entry, actor=editor_user)
+        services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=secretary)
+    services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=editor_user)
     assert entry.state == ReviewState.SUBMITTED
 
 
@@ -142,9 +142,11 @@ def test_accepted_period_is_locked_until_reopened_and_reopen_is_recorded(
     community_item, secretary, editor_user
 ):
     entry = EntryFactory(item=community_item)
-    services.progress_submit(entry=entry, actor=secretary)
-    services.progress_accept(entry=entry, actor=editor_user, comment="計画どおりです。")
-    services.progress_publish(entry=entry, actor=editor_user)
+    services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=secretary)
+    services.progress_transition(
+        action=ProgressAction.ACCEPT, entry=entry, actor=editor_user, comment="計画どおりです。"
+    )
+    services.progress_transition(action=ProgressAction.PUBLISH, entry=entry, actor=editor_user)
     entry.refresh_from_db()
     assert entry.is_locked and entry.is_published
     assert entry.staff_comment == "計画どおりです。"
@@ -157,7 +159,9 @@ def test_accepted_period_is_locked_until_reopened_and_reopen_is_recorded(
     entry.refresh_from_db()
     assert entry.done == "研修会を開催した。"
 
-    services.progress_reopen(entry=entry, actor=editor_user, reason="参加人数の訂正のため")
+    services.progress_transition(
+        action=ProgressAction.REOPEN, entry=entry, actor=editor_user, comment="参加人数の訂正のため"
+    )
     entry.refresh_from_db()
     assert entry.state == ReviewState.RETURNED
     assert entry.published_at is None  # leaves the public pages until accepted again
@@ -188,7 +192,7 @@ def test_publishing_progress_of_an_unpublished_plan_is_refused(council, editor_u
     plan = PlanFactory(community=True, council=council, status=PlanStatus.SUBMITTED)
     entry = EntryFactory(item__policy__plan=plan, state=A)
     with pytest.raises(TransitionRefused) as refused:
-        services.progress_publish(entry=entry, actor=editor_user)
+        services.progress_transition(action=ProgressAction.PUBLISH, entry=entry, actor=editor_user)
     assert refused.value.code == "plan_not_public"
     entry.refresh_from_db()
     assert entry.published_at is None
@@ -254,17 +258,19 @@ def test_plan_submit_return_publish(council, secretary, editor_user, viewer_user
     plan = PlanFactory(community=True, council=council, status=PlanStatus.DRAFT)
     PlanItemFactory(policy__plan=plan)
 
-    services.plan_submit(plan=plan, actor=secretary)
+    services.plan_transition(action=PlanAction.SUBMIT, plan=plan, actor=secretary)
     with pytest.raises(TransitionRefused) as refused:
-        services.plan_publish(plan=plan, actor=viewer_user)
+        services.plan_transition(action=PlanAction.PUBLISH, plan=plan, actor=viewer_user)
     assert refused.value.code == "actor_not_allowed"
     with pytest.raises(TransitionRefused) as refused:
-        services.plan_return(plan=plan, actor=editor_user, reason="")
+        services.plan_transition(action=PlanAction.RETURN, plan=plan, actor=editor_user, comment="")
     assert refused.value.code == "comment_required"
-    services.plan_return(plan=plan, actor=editor_user, reason="将来像を具体的に")
+    services.plan_transition(
+        action=PlanAction.RETURN, plan=plan, actor=editor_user, comment="将来像を具体的に"
+    )
     assert plan.status == PlanStatus.DRAFT
-    services.plan_submit(plan=plan, actor=secretary)
-    services.plan_publish(plan=plan, actor=editor_user)
+    services.plan_transition(action=PlanAction.SUBMIT, plan=plan, actor=secretary)
+    services.plan_transition(action=PlanAction.PUBLISH, plan=plan, actor=editor_user)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED and plan.published_at is not None
     assert list(plan.transitions.values_list("action", flat=True)) == [
@@ -278,7 +284,7 @@ def test_plan_submit_return_publish(council, secretary, editor_user, viewer_user
 def test_plan_without_items_is_not_published(editor_user):
     plan = PlanFactory(status=PlanStatus.DRAFT)
     with pytest.raises(TransitionRefused) as refused:
-        services.plan_publish(plan=plan, actor=editor_user)
+        services.plan_transition(action=PlanAction.PUBLISH, plan=plan, actor=editor_user)
     assert refused.value.code == "plan_empty"
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -315,8 +321,8 @@ def test_revision_copies_content_and_keeps_the_old_version_readable(
         services.plan_revise(plan=plan, actor=secretary)
     assert refused.value.code == "revision_exists"
 
-    services.plan_submit(plan=new, actor=secretary)
-    services.plan_publish(plan=new, actor=editor_user)
+    services.plan_transition(action=PlanAction.SUBMIT, plan=new, actor=secretary)
+    services.plan_transition(action=PlanAction.PUBLISH, plan=new, actor=editor_user)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUPERSEDED
     assert plan.transitions.get().action == PlanAction.SUPERSEDE
@@ -365,7 +371,7 @@ def test_create_community_plan_uses_the_default_vocabulary(council, secretary):
 
 def test_every_transition_row_is_written_in_the_same_transaction(community_item, secretary):
     entry = EntryFactory(item=community_item)
-    services.progress_submit(entry=entry, actor=secretary)
+    services.progress_transition(action=ProgressAction.SUBMIT, entry=entry, actor=secretary)
     assert ProgressTransition.objects.filter(entry=entry).count() == 1
 
 

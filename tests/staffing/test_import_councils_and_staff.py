@@ -6,6 +6,7 @@ import pytest
 
 from councils.models import CivicCentre, Council, CouncilStageChange, Management, Stage
 from councils.resources import CivicCentreResource, CouncilResource, DistrictResource
+from councils.selectors import council_stage_on
 from staffing.models import LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
 from staffing.resources import (
     LiaisonAssignmentResource,
@@ -60,7 +61,7 @@ def test_a_stage_move_by_file_is_recorded_in_the_stage_history(councils, clerk):
     result = run_import(CouncilResource, "councils.csv", data=text.encode(), user=clerk)
     assert result.problems == []
     kawanishi = Council.objects.get(name="川西地域協働体")
-    assert kawanishi.stage_on(date(2026, 4, 1)) == Stage.ESTABLISHED
+    assert council_stage_on(kawanishi, date(2026, 4, 1)) == Stage.ESTABLISHED
     assert kawanishi.stage_changes.last().note == "一括取込: councils.csv"
 
 

@@ -8,13 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from councils.models import CouncilStageChange, Stage
+from councils.selectors import established_on
 from staffing.costs import employment_cost, months_employed
 from staffing.models import Employer, SecretariatEmployee
-from staffing.selectors import (
-    council_established_on,
-    secretariat_labour_cost,
-    secretariat_labour_costs,
-)
+from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
 from tests.factories import CouncilFactory
 
 from .factories import SecretariatEmployeeFactory
@@ -98,7 +95,7 @@ def test_city_may_employ_in_the_first_year():
 @pytest.mark.django_db
 def test_a_council_still_preparing_cannot_employ():
     council = CouncilFactory(stage=Stage.PREPARING, stage_since=date(2025, 6, 1))
-    assert council_established_on(council) is None
+    assert established_on(council) is None
     with pytest.raises(ValidationError) as caught:
         employee(council, Employer.COUNCIL, date(2026, 4, 1)).full_clean()
     assert codes(caught.value) == {"council_not_established"}
@@ -128,7 +125,7 @@ def test_established_on_is_the_first_move_to_an_established_stage():
     CouncilStageChange.objects.create(
         council=council, stage=Stage.PLAN_ADOPTED, changed_on=date(2016, 3, 1)
     )
-    assert council_established_on(council) == date(2015, 4, 12)
+    assert established_on(council) == date(2015, 4, 12)
 
 
 # ---- labour cost, exact yen
