@@ -402,6 +402,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 application.programme,
                 application.fiscal_year,
                 lines[LineKind.PLAN],
+                exclude=application.pk,
             ),
             "transition_actions": actions,
             "budget_left": left,

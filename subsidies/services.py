@@ -361,12 +361,13 @@ def replace_lines(application: Application, kind: str, lines: Sequence[LineInput
 
 
 def opening_lines(*, council, programme, fiscal_year: int) -> list[LineInput]:
-    """The lines a new application starts with: the registered 事務局人件費 as one labour
-    line when the year's rule pays labour and the cost is above 0, else none."""
+    """The lines a new application starts with: what is left of the registered 事務局人件費
+    (labour decided in other applications this year taken off) as one labour line when
+    the year's rule pays labour and that is above 0, else none."""
     labour = selectors.registered_labour(council, programme, fiscal_year)
-    if labour is None or labour.amount <= 0:
+    if labour is None or labour.left <= 0:
         return []
-    return [LineInput(labour.category, labour.amount, selectors.LABOUR_LINE_DESCRIPTION)]
+    return [LineInput(labour.category, labour.left, selectors.LABOUR_LINE_DESCRIPTION)]
 
 
 def stored_lines(application: Application, kind: str) -> list[LineInput]:
@@ -408,6 +409,7 @@ def engine_grant(
         expenses=[line.as_engine() for line in lines],
         previous_grants=previous,
         budget_left=budget_left,
+        exclude=exclude,
     )
 
 

@@ -265,7 +265,11 @@ def application_confirm(request, pk):
             "lines": lines,
             "lines_total": sum(line.amount for line in lines),
             "labour": selectors.labour_check(
-                application.council, application.programme, application.fiscal_year, lines
+                application.council,
+                application.programme,
+                application.fiscal_year,
+                lines,
+                exclude=application.pk,
             ),
             "grant": grant,
             "grant_error": grant_error,
