@@ -358,16 +358,6 @@ def overdue_programme_ids(council_id: int, today: date | None = None) -> set[int
     )
 
 
-def overdue_applications(today: date | None = None):
-    """Every application whose performance report is overdue, oldest due date first."""
-    today = today or timezone.localdate()
-    return (
-        Application.objects.filter(status__in=REPORT_OWED_STATUSES, report_due_on__lt=today)
-        .select_related("council", "programme")
-        .order_by("report_due_on", "pk")
-    )
-
-
 @dataclass(frozen=True)
 class PublicGrant:
     """One grant as citizens may see it (no drafts, no refused or withdrawn claims)."""
@@ -477,17 +467,6 @@ def council_applications(council_id: int):
         .select_related("programme")
         .order_by("-fiscal_year", "-pk")
     )
-
-
-def notices_for(application_ids: Sequence[int]) -> dict[int, list]:
-    from .models import Notice
-
-    result: dict[int, list] = {}
-    for notice in Notice.objects.filter(application_id__in=list(application_ids)).order_by(
-        "issued_on", "pk"
-    ):
-        result.setdefault(notice.application_id, []).append(notice)
-    return result
 
 
 # The secretariat labour cost registered in staffing, for expense lines --------------

@@ -28,11 +28,11 @@ from .forms import (
 )
 from .models import (
     Application,
+    ApplicationAction,
     Attachment,
     AttachmentKind,
     LineKind,
     Notice,
-    Status,
 )
 from .portal import next_step
 
@@ -205,7 +205,7 @@ def application_new(request):
 @secretary_required
 def application_edit(request, pk):
     application = _application(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         messages.error(
             request, f"状況が「{application.get_status_display()}」の申請は編集できません。"
         )
@@ -217,14 +217,14 @@ def application_edit(request, pk):
 def application_confirm(request, pk):
     """確認: the engine's breakdown for the saved draft, and the button that submits it."""
     application = _application(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         return redirect("subsidies_portal:detail", pk=pk)
     lines = services.stored_lines(application, LineKind.PLAN)
     errors = []
     if request.method == "POST":
         try:
             services.application_transition(
-                application=application, action="submit", actor=request.user
+                application=application, action=ApplicationAction.SUBMIT, actor=request.user
             )
         except ValidationError as error:
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
@@ -329,7 +329,7 @@ def application_withdraw(request, pk):
     try:
         services.application_transition(
             application=application,
-            action="withdraw",
+            action=ApplicationAction.WITHDRAW,
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
         )
@@ -346,7 +346,9 @@ def change_withdraw(request, pk):
     application = _application(request, pk)
     try:
         services.application_transition(
-            application=application, action="withdraw_change", actor=request.user
+            application=application,
+            action=ApplicationAction.WITHDRAW_CHANGE,
+            actor=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -359,7 +361,7 @@ def change_withdraw(request, pk):
 def change_request(request, pk):
     """変更承認申請: new expense lines and amount, with the reason."""
     application = _application(request, pk)
-    if application.status != Status.DECIDED:
+    if not services.action_open(application, ApplicationAction.REQUEST_CHANGE):
         messages.error(request, "交付決定後の申請だけが変更承認申請できます。")
         return redirect("subsidies_portal:detail", pk=pk)
     current = services.stored_lines(application, LineKind.PLAN)
@@ -373,7 +375,7 @@ def change_request(request, pk):
                 with transaction.atomic():
                     services.application_transition(
                         application=application,
-                        action="request_change",
+                        action=ApplicationAction.REQUEST_CHANGE,
                         actor=request.user,
                         comment=form.cleaned_data["comment"],
                         lines=formset.lines(),
@@ -405,7 +407,7 @@ def change_request(request, pk):
 def report(request, pk):
     """実績報告: actual expense lines, what was done, receipts."""
     application = _application(request, pk)
-    if application.status not in (Status.DECIDED, Status.REPORT_RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT_REPORT):
         messages.error(request, "実績報告は交付決定後（または差戻し後）に提出できます。")
         return redirect("subsidies_portal:detail", pk=pk)
     actual = services.stored_lines(application, LineKind.ACTUAL) or services.stored_lines(
@@ -423,7 +425,7 @@ def report(request, pk):
                 with transaction.atomic():
                     services.application_transition(
                         application=application,
-                        action="submit_report",
+                        action=ApplicationAction.SUBMIT_REPORT,
                         actor=request.user,
                         lines=formset.lines(),
                         report_text=form.cleaned_data["report_text"],
@@ -476,7 +478,7 @@ def attachment_download(request, pk, attachment_pk):
 def attachment_delete(request, pk, attachment_pk):
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         messages.error(request, "提出済みの添付書類は削除できません。")
     else:
         attachment.file.delete(save=False)

@@ -13,8 +13,9 @@ from django.urls import reverse
 from core.calendar import fiscal_year_label
 from subsidies import selectors, services
 from subsidies.engine import ExpenseLine, RuleTerms, calculate, council_ceiling
+from subsidies.exceptions import TransitionError
 from subsidies.models import ExpenseCategory, Status
-from subsidies.services import LineInput, TransitionError
+from subsidies.services import LineInput
 
 from .factories import BudgetFactory, RuleFactory
 from .http import portal
