@@ -261,10 +261,10 @@ def calculate(
     exact = Fraction(eligible_cost) * Fraction(rule.rate)
     whole = exact.numerator // exact.denominator
     note = "（1円未満切捨て）" if exact.denominator != 1 else ""
-    lines.append(f"対象経費 {_yen(eligible_cost)} × {_rate(rule.rate)} = {_yen(whole)}{note}")
+    lines.append(f"対象経費 {_yen(eligible_cost)} × {rate_label(rule.rate)} = {_yen(whole)}{note}")
     rate_result = whole // rule.rounding_unit * rule.rounding_unit
     if rule.rounding_unit > 1:
-        lines.append(f"{_unit_label(rule.rounding_unit)} {_yen(rate_result)}")
+        lines.append(f"{unit_label(rule.rounding_unit)} {_yen(rate_result)}")
     project = rate_result
 
     ceiling = None
@@ -547,26 +547,18 @@ def _yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
-def _rate(rate) -> str:
+def rate_label(rate) -> str:
+    """A rate as officials write it: 1 → 10/10, 2/3 → 2/3."""
     rate = Fraction(rate)
     if rate == 1:
         return "10/10"
     return f"{rate.numerator}/{rate.denominator}"
 
 
-def rate_label(rate) -> str:
-    """A rate as officials write it: 1 → 10/10, 2/3 → 2/3."""
-    return _rate(rate)
-
-
-def _unit_label(unit: int) -> str:
-    names = {1000: "千円", 10000: "1万円"}
-    return f"{names.get(unit, f'{unit:,}円')}未満切捨て"
-
-
 def unit_label(unit: int) -> str:
     """1000 → 千円未満切捨て."""
-    return _unit_label(unit)
+    names = {1000: "千円", 10000: "1万円"}
+    return f"{names.get(unit, f'{unit:,}円')}未満切捨て"
 
 
 def _cap(value: int, cap: int) -> tuple[int, str]:

@@ -480,12 +480,7 @@ def check_submission(
     grant = engine_grant(
         council=council, programme=programme, fiscal_year=fiscal_year, lines=lines, exclude=exclude
     )
-    if not grant.eligible:
-        raise TransitionError(
-            "この補助制度の対象になりません: %(reasons)s",
-            "not_eligible",
-            reasons=" ".join(reason.message for reason in grant.reasons),
-        )
+    _require_eligible(grant)
     if requested_amount > grant.amount:
         raise TransitionError(
             "申請額 %(requested)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
@@ -499,6 +494,15 @@ def check_submission(
 
 # Handlers: each checks its inputs, sets fields on the locked row and returns
 # (changed field names, the notice issued or None). Raise TransitionError to refuse.
+
+
+def _require_eligible(grant: engine.Grant) -> None:
+    if not grant.eligible:
+        raise TransitionError(
+            "この補助制度の対象になりません: %(reasons)s",
+            "not_eligible",
+            reasons=" ".join(reason.message for reason in grant.reasons),
+        )
 
 
 def _require_comment(comment: str, what: str) -> None:
@@ -520,13 +524,13 @@ def _positive_amount(value, field: str = "amount") -> int:
     return value
 
 
-def _do_submit(app, *, actor, comment, today=None, **data):
-    lines = stored_lines(app, LineKind.PLAN)
-    check_submission(
+def check_saved_submission(app: Application, today: date | None = None) -> engine.Grant:
+    """:func:`check_submission` for a saved draft and its planned lines (same errors)."""
+    return check_submission(
         council=app.council,
         programme=app.programme,
         fiscal_year=app.fiscal_year,
-        lines=lines,
+        lines=stored_lines(app, LineKind.PLAN),
         requested_amount=app.requested_amount,
         work_starts_on=app.work_starts_on,
         work_ends_on=app.work_ends_on,
@@ -534,6 +538,10 @@ def _do_submit(app, *, actor, comment, today=None, **data):
         today=today,
         theme=app.theme,
     )
+
+
+def _do_submit(app, *, actor, comment, today=None, **data):
+    check_saved_submission(app, today)
     app.submitted_at = timezone.now()
     return ["submitted_at"], None
 
@@ -595,12 +603,7 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
         budget_left=left,
         use_budget=left is not None,
     )
-    if not grant.eligible:
-        raise TransitionError(
-            "この補助制度の対象になりません: %(reasons)s",
-            "not_eligible",
-            reasons=" ".join(reason.message for reason in grant.reasons),
-        )
+    _require_eligible(grant)
     if amount > grant.amount:
         raise TransitionError(
             "%(amount)s円 は計算上の交付可能額 %(allowed)s円 を超えています。",

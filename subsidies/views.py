@@ -244,17 +244,7 @@ def application_confirm(request, pk):
         grant_error = " ".join(error.messages)
     if not errors and request.method == "GET":
         try:
-            services.check_submission(
-                council=application.council,
-                programme=application.programme,
-                fiscal_year=application.fiscal_year,
-                lines=lines,
-                requested_amount=application.requested_amount,
-                work_starts_on=application.work_starts_on,
-                work_ends_on=application.work_ends_on,
-                exclude=application.pk,
-                theme=application.theme,
-            )
+            services.check_saved_submission(application)
         except ValidationError as error:
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
     return render(
@@ -357,6 +347,29 @@ def change_withdraw(request, pk):
     return redirect("subsidies_portal:detail", pk=pk)
 
 
+def _take_lines_action(request, application, action, form, formset, uploads):
+    """Validate a page of expense lines, then take ``action`` with the lines and the form's
+    data and save the uploads, in one transaction. A redirect when done, else None (the
+    errors are on the forms)."""
+    valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
+    if not (valid and formset.require_lines()):
+        return None
+    try:
+        with transaction.atomic():
+            services.application_transition(
+                application=application,
+                action=action,
+                actor=request.user,
+                lines=formset.lines(),
+                **form.cleaned_data,
+            )
+            save_uploads(application, uploads.cleaned_data["files"], uploads.kind, request.user)
+    except ValidationError as error:
+        add_errors(form, error, formset)
+        return None
+    return redirect("subsidies_portal:detail", pk=application.pk)
+
+
 @secretary_required
 def change_request(request, pk):
     """変更承認申請: new expense lines and amount, with the reason."""
@@ -369,29 +382,12 @@ def change_request(request, pk):
         form = ChangeRequestForm(request.POST)
         formset = line_formset(request.POST, lines=current)
         uploads = AttachmentsForm(request.POST, request.FILES, kind=AttachmentKind.CHANGE)
-        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
-        if valid and formset.require_lines():
-            try:
-                with transaction.atomic():
-                    services.application_transition(
-                        application=application,
-                        action=ApplicationAction.REQUEST_CHANGE,
-                        actor=request.user,
-                        comment=form.cleaned_data["comment"],
-                        lines=formset.lines(),
-                        amount=form.cleaned_data["amount"],
-                    )
-                    save_uploads(
-                        application,
-                        uploads.cleaned_data["files"],
-                        AttachmentKind.CHANGE,
-                        request.user,
-                    )
-            except ValidationError as error:
-                add_errors(form, error, formset)
-            else:
-                messages.success(request, "変更承認申請を提出しました。")
-                return redirect("subsidies_portal:detail", pk=pk)
+        done = _take_lines_action(
+            request, application, ApplicationAction.REQUEST_CHANGE, form, formset, uploads
+        )
+        if done:
+            messages.success(request, "変更承認申請を提出しました。")
+            return done
     else:
         form = ChangeRequestForm(initial={"amount": application.decided_amount})
         formset = line_formset(lines=current, extra=1)
@@ -419,28 +415,12 @@ def report(request, pk):
         uploads = AttachmentsForm(
             request.POST, request.FILES, kind=AttachmentKind.REPORT, label="領収書など"
         )
-        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
-        if valid and formset.require_lines():
-            try:
-                with transaction.atomic():
-                    services.application_transition(
-                        application=application,
-                        action=ApplicationAction.SUBMIT_REPORT,
-                        actor=request.user,
-                        lines=formset.lines(),
-                        report_text=form.cleaned_data["report_text"],
-                    )
-                    save_uploads(
-                        application,
-                        uploads.cleaned_data["files"],
-                        AttachmentKind.REPORT,
-                        request.user,
-                    )
-            except ValidationError as error:
-                add_errors(form, error, formset)
-            else:
-                messages.success(request, "実績報告を提出しました。")
-                return redirect("subsidies_portal:detail", pk=pk)
+        done = _take_lines_action(
+            request, application, ApplicationAction.SUBMIT_REPORT, form, formset, uploads
+        )
+        if done:
+            messages.success(request, "実績報告を提出しました。")
+            return done
     else:
         form = ReportForm(initial={"report_text": application.report_text})
         formset = line_formset(lines=actual, extra=1)
