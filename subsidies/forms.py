@@ -337,6 +337,21 @@ class ReportForm(forms.Form):
 # Staff transition forms (the admin) ---------------------------------------------------
 
 
+def optional_comment() -> forms.CharField:
+    return forms.CharField(
+        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def document_number_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="文書番号（番号のみ）",
+        required=False,
+        min_value=1,
+        help_text="空欄なら年度ごとの次の番号を自動で付けます。",
+    )
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(label="理由・コメント", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -344,67 +359,43 @@ class CommentForm(forms.Form):
 class DecisionForm(forms.Form):
     amount = YenFormField(label="交付決定額（円）")
     decided_on = forms.DateField(label="交付決定日", widget=DateInput())
-    document_number = forms.IntegerField(
-        label="文書番号（番号のみ）",
-        required=False,
-        min_value=1,
-        help_text="空欄なら年度ごとの次の番号を自動で付けます。",
-    )
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    document_number = document_number_field()
+    comment = optional_comment()
 
 
 class AdvanceForm(forms.Form):
     amount = YenFormField(label="前金払額（円）")
     paid_on = forms.DateField(label="支払日", widget=DateInput())
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 class ConfirmForm(forms.Form):
     confirmed_on = forms.DateField(label="額の確定日", widget=DateInput())
-    document_number = forms.IntegerField(
-        label="文書番号（番号のみ）",
-        required=False,
-        min_value=1,
-        help_text="空欄なら年度ごとの次の番号を自動で付けます。",
-    )
+    document_number = document_number_field()
     refund_due_on = forms.DateField(
         label="返還の納期限", required=False, widget=DateInput(), help_text="返還がある場合のみ。"
     )
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label="支払日", widget=DateInput())
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 class RefundRequestForm(forms.Form):
     refund_due_on = forms.DateField(label="返還の納期限", widget=DateInput())
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 class RefundReceiptForm(forms.Form):
     amount = YenFormField(label="受領額（円）")
     received_on = forms.DateField(label="受領日", widget=DateInput())
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 class SimpleForm(forms.Form):
-    comment = forms.CharField(
-        label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = optional_comment()
 
 
 def _no_initial(application, today) -> dict:
