@@ -13,7 +13,7 @@ from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
 
 from .factories import BudgetFactory, RuleFactory
 from .http import application_data, lines_data, portal, staff_post
-from .lifecycle import START, YEAR
+from .lifecycle import START, YEAR, application_in
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +296,28 @@ def test_report_attachments_are_kept_as_receipts(sec, staff, world):
     assert sec.post(portal("report", application.pk), data).status_code == 302
     attachment = application.attachments.get()
     assert (attachment.kind, attachment.content_type) == (AttachmentKind.REPORT, "image/png")
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "page"),
+    [
+        (Status.DRAFT, "編集・申請", "edit"),
+        (Status.RETURNED, "修正して再申請", "edit"),
+        (Status.DECIDED, "実績報告を提出", "report"),
+        (Status.REPORT_RETURNED, "実績報告を再提出", "report"),
+    ],
+)
+def test_detail_page_leads_to_the_councils_next_move(client, world, status, label, page):
+    app = application_in(world, status)
+    client.force_login(world.secretary)
+    body = client.get(portal("detail", app.pk)).content.decode()
+    assert f'<a class="button" href="{portal(page, app.pk)}">{label}</a>' in body
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.REPORT_SUBMITTED, Status.COMPLETED])
+def test_detail_page_has_no_next_move_while_the_city_acts(client, world, status):
+    app = application_in(world, status)
+    client.force_login(world.secretary)
+    body = client.get(portal("detail", app.pk)).content.decode()
+    assert portal("edit", app.pk) not in body
+    assert portal("report", app.pk) not in body
