@@ -30,12 +30,12 @@ from .forms import (
     AttachmentsForm,
     StartForm,
     line_formset,
-    staff_form_initial,
 )
 from .models import (
     AMOUNT_FIELDS,
     REPORT_OWED_STATUSES,
     Application,
+    ApplicationAction,
     ApplicationEvent,
     ApplicationLine,
     Attachment,
@@ -43,7 +43,6 @@ from .models import (
     DocumentCounter,
     LineKind,
     Notice,
-    Status,
 )
 from .views import add_errors, attachment_response, notice_response, save_uploads
 
@@ -362,7 +361,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 actions.append(
                     {
                         "action": action,
-                        "label": services.ACTION_LABELS[action],
+                        "label": services.transition(action).label,
                         "url": reverse(
                             "admin:subsidies_application_transition",
                             args=[application.pk, action],
@@ -378,13 +377,16 @@ class ApplicationAdmin(admin.ModelAdmin):
                 application.programme,
                 application.fiscal_year,
                 lines[LineKind.PLAN],
+                exclude=application.pk,
             ),
             "transition_actions": actions,
             "budget_left": left,
             "overdue": application.is_report_overdue(),
             "proxy_edit_url": (
                 reverse("admin:subsidies_application_proxy_edit", args=[application.pk])
-                if can_act and application.proxy_entry and application.status == Status.DRAFT
+                if can_act
+                and application.proxy_entry
+                and services.action_open(application, ApplicationAction.PROXY_SUBMIT)
                 else ""
             ),
         }
@@ -396,11 +398,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = get_object_or_404(
             Application.objects.select_related("council", "programme"), pk=pk
         )
-        form_class = STAFF_FORMS.get(action)
-        if form_class is None:
+        staff_form = STAFF_FORMS.get(action)
+        if staff_form is None:
             raise PermissionDenied
+        label = services.transition(action).label
         if request.method == "POST":
-            form = form_class(request.POST)
+            form = staff_form.form_class(request.POST)
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 comment = data.pop("comment", "") or ""
@@ -417,14 +420,16 @@ class ApplicationAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"{application.reference}: {services.ACTION_LABELS[action]}を行いました。",
+                        f"{application.reference}: {label}を行いました。",
                         messages.SUCCESS,
                     )
                     return redirect("admin:subsidies_application_change", pk)
         else:
-            form = form_class(initial=staff_form_initial(action, application))
+            form = staff_form.form_class(
+                initial=staff_form.initial(application, timezone.localdate())
+            )
         preview = None
-        if action == "confirm":
+        if action == ApplicationAction.CONFIRM:
             try:
                 amount, grant = services.confirmation_amount(application)
                 preview = {"amount": amount, "grant": grant}
@@ -432,13 +437,13 @@ class ApplicationAdmin(admin.ModelAdmin):
                 preview = {"error": " ".join(error.messages)}
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{services.ACTION_LABELS[action]}（{application.reference} {application.title}）",
+            "title": f"{label}（{application.reference} {application.title}）",
             "opts": self.opts,
             "original": application,
             "application": application,
             "form": form,
             "action": action,
-            "action_label": services.ACTION_LABELS[action],
+            "action_label": label,
             "preview": preview,
             "budget_left": selectors.budget_left(application.programme, application.fiscal_year),
         }
@@ -451,7 +456,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = None
         if pk is not None:
             application = get_object_or_404(
-                Application, pk=pk, proxy_entry=True, status=Status.DRAFT
+                Application,
+                pk=pk,
+                proxy_entry=True,
+                status__in=services.transition(ApplicationAction.PROXY_SUBMIT).sources,
             )
         lines = services.stored_lines(application, LineKind.PLAN) if application else []
         opening_labour = None
@@ -554,7 +562,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if submit:
             services.application_transition(
                 application=application,
-                action="proxy_submit",
+                action=ApplicationAction.PROXY_SUBMIT,
                 actor=request.user,
                 comment="窓口で受け付けた紙の申請書を入力",
             )

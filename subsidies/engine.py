@@ -6,17 +6,22 @@ Public interface (views, imports, tests and the grant lifecycle call these)::
               expenses: Sequence[ExpenseLine], population: int | None = None,
               population_as_of: date | None = None,
               previous_grants: Sequence[tuple[int, int]] = (),
-              budget_left: int | None = None) -> Grant
+              budget_left: int | None = None,
+              labour_registered: int | None = None, labour_decided: int = 0) -> Grant
 
     council_ceiling(rule: RuleTerms, *, stage: str | None, fiscal_year: int,
                     population: int | None = None,
-                    previous_grants: Sequence[tuple[int, int]] = ()) -> Ceiling
+                    previous_grants: Sequence[tuple[int, int]] = (),
+                    labour_cost: int | None = None, labour_decided: int = 0) -> Ceiling
 
 ``rule`` is a :class:`RuleTerms` (``ProgrammeRule.terms()`` builds one from the database).
 ``previous_grants`` are ``(fiscal_year, amount)`` pairs of grants already decided for the
 same council and programme, in any year including the one being calculated; the engine
 never reads them from anywhere else. ``budget_left`` is what is left of the programme's
 budget for the year (None: no budget limit; below 0 counts as 0).
+``labour_registered`` is the council's 事務局人件費 registered for the year and
+``labour_decided`` the labour already decided for the same council and year in other
+applications: labour is paid once per council and fiscal year.
 
 How a grant is made, step by step (each step is one line of ``Grant.lines``):
 
@@ -34,7 +39,11 @@ How a grant is made, step by step (each step is one line of ``Grant.lines``):
    For a 均等割 + 地域割 rule the project part is capped at flat + unit × population.
 4. Labour part (事務局人件費), only when the rule has ``labour_eligible``: lines in
    ``labour_categories`` are paid at actual cost (10/10, not rounded), capped at
-   ``labour_cap`` when one is set. Without ``labour_eligible`` those lines are ordinary
+   ``labour_cap`` when one is set. Once labour was decided for the council and year in
+   another application (``labour_decided`` > 0), what is left of the registered cost
+   (``labour_registered`` − ``labour_decided``, at least 0) caps it too, with a line
+   saying why. Until then the registered cost is no cap: a claim that differs from it is
+   flagged for staff, not cut. Without ``labour_eligible`` those lines are ordinary
    project costs.
 5. Per-council caps apply to the whole grant (project + labour): what is left of the
    yearly cap this fiscal year, then what is left of the lifetime cap.
@@ -204,15 +213,19 @@ def calculate(
     population_as_of: date | None = None,
     previous_grants: Sequence[tuple[int, int]] = (),
     budget_left: int | None = None,
+    labour_registered: int | None = None,
+    labour_decided: int = 0,
 ) -> Grant:
     """The grant for one council, one programme rule and one fiscal year, in whole yen.
 
     See the module docstring for the steps. Raises ValidationError keyed by the
     offending parameter (``expenses``, ``population``, ``previous_grants``,
-    ``budget_left``, ``fiscal_year``) when an input is malformed.
+    ``budget_left``, ``fiscal_year``, ``labour_registered``, ``labour_decided``) when an
+    input is malformed.
     """
     _check_common(rule, fiscal_year, population, previous_grants)
     _check_expenses(rule, expenses)
+    _check_labour(labour_registered=labour_registered, labour_decided=labour_decided)
     if budget_left is not None and not _is_int(budget_left):
         raise ValidationError(
             {"budget_left": _error("予算残額は円単位の整数にしてください。", "non_integer_amount")}
@@ -248,10 +261,10 @@ def calculate(
     exact = Fraction(eligible_cost) * Fraction(rule.rate)
     whole = exact.numerator // exact.denominator
     note = "（1円未満切捨て）" if exact.denominator != 1 else ""
-    lines.append(f"対象経費 {_yen(eligible_cost)} × {_rate(rule.rate)} = {_yen(whole)}{note}")
+    lines.append(f"対象経費 {_yen(eligible_cost)} × {rate_label(rule.rate)} = {_yen(whole)}{note}")
     rate_result = whole // rule.rounding_unit * rule.rounding_unit
     if rule.rounding_unit > 1:
-        lines.append(f"{_unit_label(rule.rounding_unit)} {_yen(rate_result)}")
+        lines.append(f"{unit_label(rule.rounding_unit)} {_yen(rate_result)}")
     project = rate_result
 
     ceiling = None
@@ -272,6 +285,20 @@ def calculate(
         if rule.labour_cap is not None:
             labour, applied = _cap(labour, rule.labour_cap)
             lines.append(f"人件費上限 {_yen(rule.labour_cap)}{applied}")
+        if labour_decided and labour_registered is not None:
+            left = max(labour_registered - labour_decided, 0)
+            labour, applied = _cap(labour, left)
+            lines.append(
+                f"人件費の残り {_yen(left)}（職員配置の登録額 {_yen(labour_registered)}、"
+                f"{fiscal_year_label(fiscal_year)}に他の申請で {_yen(labour_decided)}交付決定済）"
+                f"{applied}"
+            )
+            if left == 0 and labour_cost:
+                lines.append(
+                    "事務局人件費は地域協働体ごとに年度1回の交付です。"
+                    f"{fiscal_year_label(fiscal_year)}の登録額は他の申請で交付決定済みのため、"
+                    "この申請の人件費分は0円です。"
+                )
         lines.append(
             f"事業費分 {_yen(project)} ＋ 人件費分 {_yen(labour)} = {_yen(project + labour)}"
         )
@@ -329,18 +356,21 @@ def council_ceiling(
     population: int | None = None,
     previous_grants: Sequence[tuple[int, int]] = (),
     labour_cost: int | None = None,
+    labour_decided: int = 0,
 ) -> Ceiling:
     """The most ``calculate`` could grant this council this year (for 試算 screens).
 
     ``labour_cost`` is the council's registered secretariat labour cost (事務局人件費);
-    when given and the rule pays labour, the ceiling counts it (up to ``labour_cap``)
-    instead of leaving labour out or counting the whole cap.
-    Raises ValidationError like :func:`calculate` for malformed inputs (code
-    ``negative_amount`` / ``non_integer_amount`` for ``labour_cost``).
+    when given and the rule pays labour, the ceiling counts what is left of it after
+    ``labour_decided`` (labour already decided for the council and year in other
+    applications), up to ``labour_cap``, instead of leaving labour out or counting the
+    whole cap. Raises ValidationError like :func:`calculate` for malformed inputs (code
+    ``negative_amount`` / ``non_integer_amount`` for ``labour_cost``, ``labour_decided``).
     """
     _check_common(rule, fiscal_year, population, previous_grants)
     if labour_cost is not None and (problem := _amount_problem(labour_cost)):
         raise ValidationError({"labour_cost": problem})
+    _check_labour(labour_decided=labour_decided)
     reasons, this_year, lifetime_used = _eligibility(rule, stage, fiscal_year, previous_grants)
     flat = regional = formula = None
     if rule.has_formula:
@@ -352,7 +382,9 @@ def council_ceiling(
     labour_cap = rule.labour_cap if rule.labour_eligible else None
     labour_amount = None
     if rule.labour_eligible and labour_cost is not None:
-        labour_amount = labour_cost if labour_cap is None else min(labour_cost, labour_cap)
+        labour_amount = max(labour_cost - labour_decided, 0)
+        if labour_cap is not None:
+            labour_amount = min(labour_amount, labour_cap)
         labour_at_cost = False
 
     # None stands for "no limit" while taking the minimum.
@@ -424,6 +456,16 @@ def _check_common(rule, fiscal_year, population, previous_grants) -> None:
                 line=index,
             )
             break
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_labour(**amounts) -> None:
+    errors = {
+        name: problem
+        for name, value in amounts.items()
+        if value is not None and (problem := _amount_problem(value))
+    }
     if errors:
         raise ValidationError(errors)
 
@@ -505,26 +547,18 @@ def _yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
-def _rate(rate) -> str:
+def rate_label(rate) -> str:
+    """A rate as officials write it: 1 → 10/10, 2/3 → 2/3."""
     rate = Fraction(rate)
     if rate == 1:
         return "10/10"
     return f"{rate.numerator}/{rate.denominator}"
 
 
-def rate_label(rate) -> str:
-    """A rate as officials write it: 1 → 10/10, 2/3 → 2/3."""
-    return _rate(rate)
-
-
-def _unit_label(unit: int) -> str:
-    names = {1000: "千円", 10000: "1万円"}
-    return f"{names.get(unit, f'{unit:,}円')}未満切捨て"
-
-
 def unit_label(unit: int) -> str:
     """1000 → 千円未満切捨て."""
-    return _unit_label(unit)
+    names = {1000: "千円", 10000: "1万円"}
+    return f"{names.get(unit, f'{unit:,}円')}未満切捨て"
 
 
 def _cap(value: int, cap: int) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from core import calendar
 from core.calendar import fiscal_year_label, wareki_date
 from core.models import Municipality
 
+from .exceptions import TransitionError
 from .models import DocumentCounter, Notice, NoticeKind
 
 
@@ -24,8 +25,6 @@ def next_document_number(issued_on: date, number: int | None = None) -> tuple[in
     as given (the counter moves past it). Raises TransitionError
     (duplicate_document_number) when that number is already used in the year.
     """
-    from .services import TransitionError
-
     year = calendar.fiscal_year(issued_on)
     DocumentCounter.objects.get_or_create(fiscal_year=year)
     counter = DocumentCounter.objects.select_for_update().get(fiscal_year=year)

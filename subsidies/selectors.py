@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,8 +20,10 @@ from .models import (
     GRANTED_STATUSES,
     REPORT_OWED_STATUSES,
     Application,
+    ApplicationLine,
     Budget,
     ExpenseCategory,
+    LineKind,
     ProgrammeRule,
     SubsidyProgramme,
 )
@@ -81,13 +83,17 @@ def grant_for(
     previous_grants: Sequence[tuple[int, int]] = (),
     budget_left: int | None = None,
     stage_on: date | None = None,
+    exclude: int | None = None,
 ) -> engine.Grant:
     """The grant for one council from the database's rule, stage and population.
 
     ``budget_left`` defaults to the whole budget registered for the year (no limit when
     none is); callers that know what was already decided pass what is left.
-    ``stage_on`` defaults to :func:`stage_date_for` the year. A fixed number of queries.
-    Raises ValidationError from :func:`rule_for` and :func:`engine.calculate`.
+    ``stage_on`` defaults to :func:`stage_date_for` the year. When the rule pays labour,
+    the registered 事務局人件費 and the labour already decided in other applications
+    (:func:`labour_decided`; ``exclude`` is the application being calculated) go to the
+    engine. A fixed number of queries. Raises ValidationError from :func:`rule_for` and
+    :func:`engine.calculate`.
     """
     rule = rule_for(programme, fiscal_year)
     day = stage_on or stage_date_for(fiscal_year)
@@ -99,6 +105,10 @@ def grant_for(
         population = council_populations_on([council.pk], population_as_of)[council.pk]
     if budget_left is None:
         budget_left = budget_for(programme, fiscal_year)
+    labour_registered, decided = None, 0
+    if rule.labour_eligible:
+        labour_registered = secretariat_labour_cost(council, fiscal_year)
+        decided = labour_decided(fiscal_year, [council.pk], exclude=exclude)[council.pk]
     return engine.calculate(
         rule.terms(),
         stage=stage,
@@ -108,6 +118,8 @@ def grant_for(
         population_as_of=population_as_of,
         previous_grants=previous_grants,
         budget_left=budget_left,
+        labour_registered=labour_registered,
+        labour_decided=decided,
     )
 
 
@@ -200,7 +212,8 @@ def allocation_for(
     stage_on: date | None = None,
 ) -> Allocation:
     """Every council's ceiling for the year, eligible ones first: five queries in all,
-    six when the rule pays labour (the registered 事務局人件費 of every council at once).
+    seven when the rule pays labour (the registered 事務局人件費 of every council at once,
+    and the labour already decided this year, which counts against it).
 
     ``previous_grants`` maps council ids to their ``(fiscal_year, amount)`` grants from
     this programme (none known yet when omitted). Raises ValidationError from
@@ -218,11 +231,10 @@ def allocation_for(
         if population_date
         else {}
     )
-    labour = (
-        secretariat_labour_costs([pk for pk, _name, _stage in councils], fiscal_year)
-        if rule.labour_eligible
-        else {}
-    )
+    labour, decided = {}, {}
+    if rule.labour_eligible:
+        labour = secretariat_labour_costs([pk for pk, _name, _stage in councils], fiscal_year)
+        decided = labour_decided(fiscal_year)
     previous_grants = previous_grants or {}
     rows, excluded = [], []
     for pk, name, stage in councils:
@@ -234,6 +246,7 @@ def allocation_for(
             population=population,
             previous_grants=previous_grants.get(pk, ()),
             labour_cost=labour.get(pk) if rule.labour_eligible else None,
+            labour_decided=decided.get(pk, 0),
         )
         row = AllocationRow(pk, name, stage, population, ceiling, labour.get(pk))
         (rows if ceiling.eligible else excluded).append(row)
@@ -324,16 +337,6 @@ def overdue_programme_ids(council_id: int, today: date | None = None) -> set[int
         Application.objects.filter(
             council_id=council_id, status__in=REPORT_OWED_STATUSES, report_due_on__lt=today
         ).values_list("programme_id", flat=True)
-    )
-
-
-def overdue_applications(today: date | None = None):
-    """Every application whose performance report is overdue, oldest due date first."""
-    today = today or timezone.localdate()
-    return (
-        Application.objects.filter(status__in=REPORT_OWED_STATUSES, report_due_on__lt=today)
-        .select_related("council", "programme")
-        .order_by("report_due_on", "pk")
     )
 
 
@@ -448,37 +451,82 @@ def council_applications(council_id: int):
     )
 
 
-def notices_for(application_ids: Sequence[int]) -> dict[int, list]:
-    from .models import Notice
-
-    result: dict[int, list] = {}
-    for notice in Notice.objects.filter(application_id__in=list(application_ids)).order_by(
-        "issued_on", "pk"
-    ):
-        result.setdefault(notice.application_id, []).append(notice)
-    return result
-
-
 # The secretariat labour cost registered in staffing, for expense lines --------------
 
 LABOUR_LINE_DESCRIPTION = "事務局員人件費（職員配置の登録額）"
 
 
+def labour_decided(
+    fiscal_year: int, council_ids: Sequence[int] | None = None, *, exclude: int | None = None
+) -> dict[int, int]:
+    """事務局人件費 already decided for each council in ``fiscal_year``: ``{council_id: yen}``.
+
+    Labour is paid once per council and fiscal year, whatever the programme. Each decided
+    application of a programme whose rule pays labour that year counts its labour lines
+    (the plan as decided, or as an approved change left it), at most the rule's labour
+    cap and the amount decided (or confirmed): a cut takes the project part first.
+    Refused, withdrawn and undecided applications count nothing; ``exclude`` leaves out
+    the application being calculated. Every council when ``council_ids`` is None (then
+    only councils with labour decided appear), else each given id. One query.
+    """
+    rule_then = ProgrammeRule.objects.filter(
+        programme=OuterRef("programme"), valid_from_fiscal_year__lte=OuterRef("fiscal_year")
+    ).order_by("-valid_from_fiscal_year")
+    labour_lines = (
+        ApplicationLine.objects.filter(
+            application=OuterRef("pk"), kind=LineKind.PLAN, category__is_labour=True
+        )
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    queryset = (
+        Application.objects.filter(fiscal_year=fiscal_year, status__in=GRANTED_STATUSES)
+        .annotate(
+            pays_labour=Subquery(rule_then.values("labour_eligible")[:1]),
+            labour_cap=Subquery(rule_then.values("labour_cap")[:1]),
+            labour=Coalesce(Subquery(labour_lines), 0),
+            granted=_granted,
+        )
+        .filter(pays_labour=True)
+    )
+    decided = {}
+    if council_ids is not None:
+        decided = dict.fromkeys(council_ids, 0)
+        queryset = queryset.filter(council_id__in=list(council_ids))
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    for council_id, labour, cap, granted in queryset.values_list(
+        "council_id", "labour", "labour_cap", "granted"
+    ):
+        amount = min(labour, granted) if cap is None else min(labour, cap, granted)
+        decided[council_id] = decided.get(council_id, 0) + amount
+    return decided
+
+
 @dataclass(frozen=True)
 class RegisteredLabour:
-    """The rule's labour category and the council's registered 事務局人件費 for the year."""
+    """The rule's labour category, the council's registered 事務局人件費 for the year and
+    the part of it already decided in other applications."""
 
     category: ExpenseCategory
     amount: int
+    decided: int = 0
+
+    @property
+    def left(self) -> int:
+        """What other applications have not taken yet: labour is paid once a year."""
+        return max(self.amount - self.decided, 0)
 
 
 def registered_labour(
-    council: Council, programme: SubsidyProgramme, fiscal_year: int
+    council: Council, programme: SubsidyProgramme, fiscal_year: int, *, exclude: int | None = None
 ) -> RegisteredLabour | None:
     """The registered labour cost when the year's rule pays labour, else None.
 
-    None also when the rule has no labour category among its eligible ones or no
-    rule applies that year. Three queries at most.
+    ``decided`` is :func:`labour_decided` for the council (``exclude``: the application
+    being looked at). None also when the rule has no labour category among its eligible
+    ones or no rule applies that year. Four queries at most.
     """
     try:
         rule = rule_for(programme, fiscal_year)
@@ -492,39 +540,55 @@ def registered_labour(
     )
     if not categories:
         return None
-    return RegisteredLabour(categories[0], secretariat_labour_cost(council, fiscal_year))
+    decided = labour_decided(fiscal_year, [council.pk], exclude=exclude)[council.pk]
+    return RegisteredLabour(
+        categories[0], secretariat_labour_cost(council, fiscal_year), decided=decided
+    )
 
 
 @dataclass(frozen=True)
 class LabourCheck:
-    """The labour lines of an application against the registered cost."""
+    """The labour lines of an application against what is left of the registered cost."""
 
     registered: int
     claimed: int
+    decided: int = 0
+
+    @property
+    def left(self) -> int:
+        return max(self.registered - self.decided, 0)
 
     @property
     def differs(self) -> bool:
-        return self.registered != self.claimed
+        return self.left != self.claimed
 
     @property
     def message(self) -> str:
-        return (
-            f"登録額 {yen_amount(self.registered)}と異なります" if self.differs else "登録額と一致"
-        )
+        if not self.decided:
+            return (
+                f"登録額 {yen_amount(self.registered)}と異なります"
+                if self.differs
+                else "登録額と一致"
+            )
+        if self.differs:
+            return f"登録額の残り {yen_amount(self.left)}と異なります"
+        return "登録額の残りと一致"
 
 
 def labour_check(
-    council: Council, programme: SubsidyProgramme, fiscal_year: int, lines
+    council: Council, programme: SubsidyProgramme, fiscal_year: int, lines, *, exclude=None
 ) -> LabourCheck | None:
-    """Compare the labour lines (``is_labour`` categories) with the registered cost.
+    """Compare the labour lines (``is_labour`` categories) with what is left of the
+    registered cost once other applications' decided labour is taken off.
 
-    ``lines`` are LineInput-like (``category``, ``amount``). None when the rule pays no
-    labour, or when nothing is registered and nothing claimed.
+    ``lines`` are LineInput-like (``category``, ``amount``); ``exclude`` is the
+    application the lines belong to. None when the rule pays no labour, or when nothing
+    is registered and nothing claimed.
     """
-    labour = registered_labour(council, programme, fiscal_year)
+    labour = registered_labour(council, programme, fiscal_year, exclude=exclude)
     if labour is None:
         return None
     claimed = sum(line.amount for line in lines if line.category.is_labour)
     if labour.amount == 0 and claimed == 0:
         return None
-    return LabourCheck(registered=labour.amount, claimed=claimed)
+    return LabourCheck(registered=labour.amount, claimed=claimed, decided=labour.decided)

@@ -1,6 +1,8 @@
-"""The grant lifecycle: one transition table and one function that moves an application.
+"""The grant lifecycle: one declarative table and one function that moves an application.
 
-``TRANSITIONS`` maps (status, action) to (new status, role allowed to act).
+``LIFECYCLE`` has one :class:`Transition` per action: the statuses it starts from, the
+status it leads to, the role allowed to take it, its handler, its Japanese label (the
+:class:`~subsidies.models.ApplicationAction` label) and whether citizens' pages change.
 :func:`application_transition` checks the move and the role, runs the engine and budget
 checks the action needs, saves with ``update_fields``, writes an ApplicationEvent (who,
 when, from, to, comment, every amount before and after), issues the official notice,
@@ -13,7 +15,7 @@ application's council.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,10 +32,12 @@ from core.signals import announce_public_change
 from councils.models import CouncilSecretary
 
 from . import engine, notices, selectors
+from .exceptions import TransitionError
 from .models import (
     AMOUNT_FIELDS,
     ActorRole,
     Application,
+    ApplicationAction,
     ApplicationEvent,
     ApplicationLine,
     Budget,
@@ -47,75 +51,6 @@ logger = logging.getLogger(__name__)
 
 SECRETARY = ActorRole.SECRETARY
 STAFF = ActorRole.STAFF
-
-# (from status, action) → (to status, who may act). The whole lifecycle, in one place.
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (Status.DRAFT, "submit"): (Status.SUBMITTED, SECRETARY),
-    (Status.DRAFT, "proxy_submit"): (Status.SUBMITTED, STAFF),
-    (Status.RETURNED, "submit"): (Status.SUBMITTED, SECRETARY),
-    (Status.DRAFT, "withdraw"): (Status.WITHDRAWN, SECRETARY),
-    (Status.SUBMITTED, "withdraw"): (Status.WITHDRAWN, SECRETARY),
-    (Status.RETURNED, "withdraw"): (Status.WITHDRAWN, SECRETARY),
-    (Status.SUBMITTED, "return"): (Status.RETURNED, STAFF),
-    (Status.SUBMITTED, "decide"): (Status.DECIDED, STAFF),
-    (Status.SUBMITTED, "refuse"): (Status.REFUSED, STAFF),
-    (Status.DECIDED, "pay_advance"): (Status.DECIDED, STAFF),
-    (Status.DECIDED, "request_change"): (Status.CHANGE_REQUESTED, SECRETARY),
-    (Status.CHANGE_REQUESTED, "withdraw_change"): (Status.DECIDED, SECRETARY),
-    (Status.CHANGE_REQUESTED, "approve_change"): (Status.DECIDED, STAFF),
-    (Status.CHANGE_REQUESTED, "refuse_change"): (Status.DECIDED, STAFF),
-    (Status.DECIDED, "submit_report"): (Status.REPORT_SUBMITTED, SECRETARY),
-    (Status.REPORT_RETURNED, "submit_report"): (Status.REPORT_SUBMITTED, SECRETARY),
-    (Status.REPORT_SUBMITTED, "return_report"): (Status.REPORT_RETURNED, STAFF),
-    (Status.REPORT_SUBMITTED, "confirm"): (Status.CONFIRMED, STAFF),
-    (Status.CONFIRMED, "pay"): (Status.COMPLETED, STAFF),
-    (Status.CONFIRMED, "request_refund"): (Status.REFUND_REQUESTED, STAFF),
-    (Status.REFUND_REQUESTED, "receive_refund"): (Status.COMPLETED, STAFF),
-}
-
-ACTION_LABELS = {
-    "create": "作成",
-    "edit": "下書きの修正",
-    "submit": "申請",
-    "proxy_submit": "窓口代行入力による申請",
-    "withdraw": "取下げ",
-    "return": "差戻し",
-    "decide": "交付決定",
-    "refuse": "不交付決定",
-    "pay_advance": "前金払い",
-    "request_change": "変更承認申請",
-    "withdraw_change": "変更承認申請の取下げ",
-    "approve_change": "変更の承認（変更交付決定）",
-    "refuse_change": "変更の不承認",
-    "submit_report": "実績報告",
-    "return_report": "実績報告の差戻し",
-    "confirm": "額の確定",
-    "pay": "精算払（残額の支払）",
-    "request_refund": "返還請求",
-    "receive_refund": "返還金の受領",
-}
-ACTIONS = frozenset(action for _status, action in TRANSITIONS)
-
-# After these, citizens' pages show different figures.
-PUBLIC_ACTIONS = frozenset(
-    {"decide", "approve_change", "confirm", "pay", "pay_advance", "receive_refund"}
-)
-
-
-class TransitionError(ValidationError):
-    """A refused move: a Japanese message, a stable ``code`` and, when it is about one
-    input, the ``field`` it belongs to (so forms show it in place)."""
-
-    def __init__(self, message: str, code: str, *, field: str | None = None, **params):
-        error = ValidationError(message, code=code, params=params or None)
-        super().__init__({field: [error]} if field else error)
-        self.code = code
-        self.field = field
-        self.params = params
-        self.text = message % params if params else message
-
-    def __str__(self):
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -149,10 +84,30 @@ def actor_roles(application: Application, actor) -> set[str]:
 def allowed_actions(application: Application, role: str) -> list[str]:
     """Actions the role may take from the application's current status, in table order."""
     return [
-        action
-        for (status, action), (_to, who) in TRANSITIONS.items()
-        if status == application.status and who == role
+        row.action for row in LIFECYCLE if application.status in row.sources and row.role == role
     ]
+
+
+def action_open(application: Application, action: str) -> bool:
+    """True when the application's status is one ``action`` starts from (whoever acts)."""
+    return application.status in transition(action).sources
+
+
+def council_next_move(status: str) -> "Transition | None":
+    """The council's usual next move from ``status`` (the row with a next_step_page)."""
+    return next(
+        (
+            row
+            for row in LIFECYCLE
+            if status in row.sources and row.role == SECRETARY and row.next_step_page
+        ),
+        None,
+    )
+
+
+def transition(action: str) -> "Transition":
+    """The table's row for ``action``; KeyError for an action the table does not have."""
+    return _BY_ACTION[action]
 
 
 def application_transition(
@@ -164,7 +119,7 @@ def application_transition(
     handlers). Raises TransitionError (codes: unknown_action, transition_not_allowed,
     role_not_allowed and each handler's own) and changes nothing when refused.
     """
-    if action not in ACTIONS:
+    if action not in _BY_ACTION:
         raise TransitionError(
             "「%(action)s」という操作はありません。", "unknown_action", action=action
         )
@@ -176,38 +131,42 @@ def application_transition(
             .select_related("programme", "council")
             .get(pk=application.pk)
         )
-        from_status = locked.status
-        move = TRANSITIONS.get((from_status, action))
-        if move is None:
-            raise TransitionError(
-                "状況が「%(status)s」の申請には「%(action)s」はできません。",
-                "transition_not_allowed",
-                status=Status(from_status).label,
-                action=ACTION_LABELS[action],
-            )
-        to_status, role = move
-        if role not in actor_roles(locked, actor):
+        row = _row_from(locked.status, action)
+        if row.role not in actor_roles(locked, actor):
             raise TransitionError(
                 "「%(action)s」は%(role)sだけが行えます。",
                 "role_not_allowed",
-                action=ACTION_LABELS[action],
-                role=ActorRole(role).label,
+                action=row.label,
+                role=ActorRole(row.role).label,
             )
-        event = _apply(locked, action, actor=actor, role=role, comment=comment, data=data)
+        event = _apply(locked, row, actor=actor, role=row.role, comment=comment, data=data)
         transaction.on_commit(lambda: _send_mail(event.pk), robust=True)
-        if action in PUBLIC_ACTIONS:
+        if row.public:
             announce_public_change(Application, robust=True)
     for field in Application._meta.concrete_fields:
         setattr(application, field.attname, getattr(locked, field.attname))
     return locked
 
 
-def _apply(locked, action, *, actor, role, comment, data, at=None) -> ApplicationEvent:
-    """Run the action's handler on the locked row, save it and write the audit row."""
+def _row_from(status: str, action: str) -> "Transition":
+    """The row for ``action`` when it starts from ``status``; TransitionError otherwise."""
+    row = _BY_ACTION.get(action)
+    if row is None or status not in row.sources:
+        raise TransitionError(
+            "状況が「%(status)s」の申請には「%(action)s」はできません。",
+            "transition_not_allowed",
+            status=Status(status).label,
+            action=row.label if row else action,
+        )
+    return row
+
+
+def _apply(locked, row, *, actor, role, comment, data, at=None) -> ApplicationEvent:
+    """Run the row's handler on the locked row, save it and write the audit row."""
     from_status = locked.status
-    to_status, _role = TRANSITIONS[(from_status, action)]
+    to_status = row.target
     before = {name: getattr(locked, name) for name in AMOUNT_FIELDS}
-    changed, notice = _HANDLERS[action](locked, actor=actor, comment=comment.strip(), **data)
+    changed, notice = row.handler(locked, actor=actor, comment=comment.strip(), **data)
     if at is not None and "submitted_at" in changed:
         locked.submitted_at = at
     locked.status = to_status
@@ -219,7 +178,7 @@ def _apply(locked, action, *, actor, role, comment, data, at=None) -> Applicatio
     }
     return ApplicationEvent.objects.create(
         application=locked,
-        action=action,
+        action=row.action,
         from_status=from_status,
         to_status=to_status,
         actor=actor,
@@ -240,20 +199,14 @@ def record_past_transition(
     audit row names the system as the actor, so it never passes for a person's act. No
     e-mail is sent. Raises TransitionError like application_transition.
     """
-    if (application.status, action) not in TRANSITIONS:
-        raise TransitionError(
-            "状況が「%(status)s」の申請には「%(action)s」はできません。",
-            "transition_not_allowed",
-            status=Status(application.status).label,
-            action=ACTION_LABELS.get(action, action),
-        )
+    row = _row_from(application.status, action)
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
             .select_related("programme", "council")
             .get(pk=application.pk)
         )
-        _apply(locked, action, actor=None, role=ActorRole.SYSTEM, comment=comment, data=data, at=at)
+        _apply(locked, row, actor=None, role=ActorRole.SYSTEM, comment=comment, data=data, at=at)
     for field in Application._meta.concrete_fields:
         setattr(application, field.attname, getattr(locked, field.attname))
     return application
@@ -293,7 +246,7 @@ def create_application(
         replace_lines(application, LineKind.PLAN, lines)
         ApplicationEvent.objects.create(
             application=application,
-            action="create",
+            action=ApplicationAction.CREATE,
             from_status=Status.DRAFT,
             to_status=Status.DRAFT,
             actor=actor,
@@ -317,7 +270,7 @@ def update_draft(
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status not in (Status.DRAFT, Status.RETURNED):
+        if not action_open(locked, ApplicationAction.SUBMIT):
             raise TransitionError(
                 "状況が「%(status)s」の申請は編集できません。",
                 "not_editable",
@@ -335,7 +288,7 @@ def update_draft(
         if before != locked.requested_amount:
             ApplicationEvent.objects.create(
                 application=locked,
-                action="edit",
+                action=ApplicationAction.EDIT,
                 from_status=locked.status,
                 to_status=locked.status,
                 actor=actor,
@@ -362,12 +315,13 @@ def replace_lines(application: Application, kind: str, lines: Sequence[LineInput
 
 
 def opening_lines(*, council, programme, fiscal_year: int) -> list[LineInput]:
-    """The lines a new application starts with: the registered 事務局人件費 as one labour
-    line when the year's rule pays labour and the cost is above 0, else none."""
+    """The lines a new application starts with: what is left of the registered 事務局人件費
+    (labour decided in other applications this year taken off) as one labour line when
+    the year's rule pays labour and that is above 0, else none."""
     labour = selectors.registered_labour(council, programme, fiscal_year)
-    if labour is None or labour.amount <= 0:
+    if labour is None or labour.left <= 0:
         return []
-    return [LineInput(labour.category, labour.amount, selectors.LABOUR_LINE_DESCRIPTION)]
+    return [LineInput(labour.category, labour.left, selectors.LABOUR_LINE_DESCRIPTION)]
 
 
 def stored_lines(application: Application, kind: str) -> list[LineInput]:
@@ -409,6 +363,7 @@ def engine_grant(
         expenses=[line.as_engine() for line in lines],
         previous_grants=previous,
         budget_left=budget_left,
+        exclude=exclude,
     )
 
 
@@ -526,12 +481,7 @@ def check_submission(
     grant = engine_grant(
         council=council, programme=programme, fiscal_year=fiscal_year, lines=lines, exclude=exclude
     )
-    if not grant.eligible:
-        raise TransitionError(
-            "この補助制度の対象になりません: %(reasons)s",
-            "not_eligible",
-            reasons=" ".join(reason.message for reason in grant.reasons),
-        )
+    _require_eligible(grant)
     if requested_amount > grant.amount:
         raise TransitionError(
             "申請額 %(requested)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
@@ -545,6 +495,15 @@ def check_submission(
 
 # Handlers: each checks its inputs, sets fields on the locked row and returns
 # (changed field names, the notice issued or None). Raise TransitionError to refuse.
+
+
+def _require_eligible(grant: engine.Grant) -> None:
+    if not grant.eligible:
+        raise TransitionError(
+            "この補助制度の対象になりません: %(reasons)s",
+            "not_eligible",
+            reasons=" ".join(reason.message for reason in grant.reasons),
+        )
 
 
 def _require_comment(comment: str, what: str) -> None:
@@ -566,13 +525,13 @@ def _positive_amount(value, field: str = "amount") -> int:
     return value
 
 
-def _do_submit(app, *, actor, comment, today=None, **data):
-    lines = stored_lines(app, LineKind.PLAN)
-    check_submission(
+def check_saved_submission(app: Application, today: date | None = None) -> engine.Grant:
+    """:func:`check_submission` for a saved draft and its planned lines (same errors)."""
+    return check_submission(
         council=app.council,
         programme=app.programme,
         fiscal_year=app.fiscal_year,
-        lines=lines,
+        lines=stored_lines(app, LineKind.PLAN),
         requested_amount=app.requested_amount,
         work_starts_on=app.work_starts_on,
         work_ends_on=app.work_ends_on,
@@ -580,6 +539,10 @@ def _do_submit(app, *, actor, comment, today=None, **data):
         today=today,
         theme=app.theme,
     )
+
+
+def _do_submit(app, *, actor, comment, today=None, **data):
+    check_saved_submission(app, today)
     app.submitted_at = timezone.now()
     return ["submitted_at"], None
 
@@ -641,12 +604,7 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
         budget_left=left,
         use_budget=left is not None,
     )
-    if not grant.eligible:
-        raise TransitionError(
-            "この補助制度の対象になりません: %(reasons)s",
-            "not_eligible",
-            reasons=" ".join(reason.message for reason in grant.reasons),
-        )
+    _require_eligible(grant)
     if amount > grant.amount:
         raise TransitionError(
             "%(amount)s円 は計算上の交付可能額 %(allowed)s円 を超えています。",
@@ -892,26 +850,70 @@ def _do_receive_refund(app, *, actor, comment, amount=None, received_on=None, **
     return ["refunded_amount", "refund_received_on"], None
 
 
-_HANDLERS = {
-    "submit": _do_submit,
-    "proxy_submit": _do_submit,
-    "withdraw": _do_nothing,
-    "return": _do_return,
-    "decide": _do_decide,
-    "refuse": _do_refuse,
-    "pay_advance": _do_pay_advance,
-    "request_change": _do_request_change,
-    "withdraw_change": _do_withdraw_change,
-    "approve_change": _do_approve_change,
-    "refuse_change": _do_refuse_change,
-    "submit_report": _do_submit_report,
-    "return_report": _do_return_report,
-    "confirm": _do_confirm,
-    "pay": _do_pay,
-    "request_refund": _do_request_refund,
-    "receive_refund": _do_receive_refund,
-}
-assert set(_HANDLERS) == ACTIONS, "every action in TRANSITIONS needs a handler"
+# The lifecycle table -----------------------------------------------------------------
+
+A = ApplicationAction
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One action of the grant lifecycle.
+
+    ``handler(app, *, actor, comment, **data)`` checks the action's inputs, sets fields on
+    the locked row and returns (changed field names, the notice issued or None).
+    ``public``: citizens' pages show different figures afterwards (the cache is cleared).
+    ``next_step_page``: set on the council's usual next move from its sources, the
+    secretary portal page (a ``subsidies_portal`` URL name) where it takes it; the
+    portal's "what to do next" links there (:func:`council_next_move`).
+    Staff actions have their admin form in ``subsidies.forms.STAFF_FORMS``.
+    """
+
+    action: ApplicationAction
+    sources: tuple[Status, ...]
+    target: Status
+    role: ActorRole
+    handler: Callable
+    public: bool = False
+    next_step_page: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.action.label
+
+
+# The whole lifecycle, one row per action, in the order buttons are offered.
+LIFECYCLE: tuple[Transition, ...] = (
+    Transition(A.SUBMIT, (S.DRAFT, S.RETURNED), S.SUBMITTED, SECRETARY, _do_submit,
+               next_step_page="edit"),
+    Transition(A.PROXY_SUBMIT, (S.DRAFT,), S.SUBMITTED, STAFF, _do_submit),
+    Transition(A.WITHDRAW, (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, SECRETARY,
+               _do_nothing),
+    Transition(A.RETURN, (S.SUBMITTED,), S.RETURNED, STAFF, _do_return),
+    Transition(A.DECIDE, (S.SUBMITTED,), S.DECIDED, STAFF, _do_decide, public=True),
+    Transition(A.REFUSE, (S.SUBMITTED,), S.REFUSED, STAFF, _do_refuse),
+    Transition(A.PAY_ADVANCE, (S.DECIDED,), S.DECIDED, STAFF, _do_pay_advance, public=True),
+    Transition(A.REQUEST_CHANGE, (S.DECIDED,), S.CHANGE_REQUESTED, SECRETARY,
+               _do_request_change),
+    Transition(A.WITHDRAW_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, SECRETARY,
+               _do_withdraw_change),
+    Transition(A.APPROVE_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, STAFF, _do_approve_change,
+               public=True),
+    Transition(A.REFUSE_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, STAFF, _do_refuse_change),
+    Transition(A.SUBMIT_REPORT, (S.DECIDED, S.REPORT_RETURNED), S.REPORT_SUBMITTED, SECRETARY,
+               _do_submit_report, next_step_page="report"),
+    Transition(A.RETURN_REPORT, (S.REPORT_SUBMITTED,), S.REPORT_RETURNED, STAFF,
+               _do_return_report),
+    Transition(A.CONFIRM, (S.REPORT_SUBMITTED,), S.CONFIRMED, STAFF, _do_confirm, public=True),
+    Transition(A.PAY, (S.CONFIRMED,), S.COMPLETED, STAFF, _do_pay, public=True),
+    Transition(A.REQUEST_REFUND, (S.CONFIRMED,), S.REFUND_REQUESTED, STAFF,
+               _do_request_refund),
+    Transition(A.RECEIVE_REFUND, (S.REFUND_REQUESTED,), S.COMPLETED, STAFF,
+               _do_receive_refund, public=True),
+)  # fmt: skip
+del A, S
+_BY_ACTION = {row.action: row for row in LIFECYCLE}
+assert len(_BY_ACTION) == len(LIFECYCLE), "each action appears once in LIFECYCLE"
 
 
 # Side effects after commit -------------------------------------------------------------

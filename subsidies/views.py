@@ -28,11 +28,11 @@ from .forms import (
 )
 from .models import (
     Application,
+    ApplicationAction,
     Attachment,
     AttachmentKind,
     LineKind,
     Notice,
-    Status,
 )
 from .portal import next_step
 
@@ -205,7 +205,7 @@ def application_new(request):
 @secretary_required
 def application_edit(request, pk):
     application = _application(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         messages.error(
             request, f"状況が「{application.get_status_display()}」の申請は編集できません。"
         )
@@ -217,14 +217,14 @@ def application_edit(request, pk):
 def application_confirm(request, pk):
     """確認: the engine's breakdown for the saved draft, and the button that submits it."""
     application = _application(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         return redirect("subsidies_portal:detail", pk=pk)
     lines = services.stored_lines(application, LineKind.PLAN)
     errors = []
     if request.method == "POST":
         try:
             services.application_transition(
-                application=application, action="submit", actor=request.user
+                application=application, action=ApplicationAction.SUBMIT, actor=request.user
             )
         except ValidationError as error:
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
@@ -244,17 +244,7 @@ def application_confirm(request, pk):
         grant_error = " ".join(error.messages)
     if not errors and request.method == "GET":
         try:
-            services.check_submission(
-                council=application.council,
-                programme=application.programme,
-                fiscal_year=application.fiscal_year,
-                lines=lines,
-                requested_amount=application.requested_amount,
-                work_starts_on=application.work_starts_on,
-                work_ends_on=application.work_ends_on,
-                exclude=application.pk,
-                theme=application.theme,
-            )
+            services.check_saved_submission(application)
         except ValidationError as error:
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
     return render(
@@ -265,7 +255,11 @@ def application_confirm(request, pk):
             "lines": lines,
             "lines_total": sum(line.amount for line in lines),
             "labour": selectors.labour_check(
-                application.council, application.programme, application.fiscal_year, lines
+                application.council,
+                application.programme,
+                application.fiscal_year,
+                lines,
+                exclude=application.pk,
             ),
             "grant": grant,
             "grant_error": grant_error,
@@ -325,7 +319,7 @@ def application_withdraw(request, pk):
     try:
         services.application_transition(
             application=application,
-            action="withdraw",
+            action=ApplicationAction.WITHDRAW,
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
         )
@@ -342,7 +336,9 @@ def change_withdraw(request, pk):
     application = _application(request, pk)
     try:
         services.application_transition(
-            application=application, action="withdraw_change", actor=request.user
+            application=application,
+            action=ApplicationAction.WITHDRAW_CHANGE,
+            actor=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -351,11 +347,34 @@ def change_withdraw(request, pk):
     return redirect("subsidies_portal:detail", pk=pk)
 
 
+def _take_lines_action(request, application, action, form, formset, uploads):
+    """Validate a page of expense lines, then take ``action`` with the lines and the form's
+    data and save the uploads, in one transaction. A redirect when done, else None (the
+    errors are on the forms)."""
+    valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
+    if not (valid and formset.require_lines()):
+        return None
+    try:
+        with transaction.atomic():
+            services.application_transition(
+                application=application,
+                action=action,
+                actor=request.user,
+                lines=formset.lines(),
+                **form.cleaned_data,
+            )
+            save_uploads(application, uploads.cleaned_data["files"], uploads.kind, request.user)
+    except ValidationError as error:
+        add_errors(form, error, formset)
+        return None
+    return redirect("subsidies_portal:detail", pk=application.pk)
+
+
 @secretary_required
 def change_request(request, pk):
     """変更承認申請: new expense lines and amount, with the reason."""
     application = _application(request, pk)
-    if application.status != Status.DECIDED:
+    if not services.action_open(application, ApplicationAction.REQUEST_CHANGE):
         messages.error(request, "交付決定後の申請だけが変更承認申請できます。")
         return redirect("subsidies_portal:detail", pk=pk)
     current = services.stored_lines(application, LineKind.PLAN)
@@ -363,29 +382,12 @@ def change_request(request, pk):
         form = ChangeRequestForm(request.POST)
         formset = line_formset(request.POST, lines=current)
         uploads = AttachmentsForm(request.POST, request.FILES, kind=AttachmentKind.CHANGE)
-        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
-        if valid and formset.require_lines():
-            try:
-                with transaction.atomic():
-                    services.application_transition(
-                        application=application,
-                        action="request_change",
-                        actor=request.user,
-                        comment=form.cleaned_data["comment"],
-                        lines=formset.lines(),
-                        amount=form.cleaned_data["amount"],
-                    )
-                    save_uploads(
-                        application,
-                        uploads.cleaned_data["files"],
-                        AttachmentKind.CHANGE,
-                        request.user,
-                    )
-            except ValidationError as error:
-                add_errors(form, error, formset)
-            else:
-                messages.success(request, "変更承認申請を提出しました。")
-                return redirect("subsidies_portal:detail", pk=pk)
+        done = _take_lines_action(
+            request, application, ApplicationAction.REQUEST_CHANGE, form, formset, uploads
+        )
+        if done:
+            messages.success(request, "変更承認申請を提出しました。")
+            return done
     else:
         form = ChangeRequestForm(initial={"amount": application.decided_amount})
         formset = line_formset(lines=current, extra=1)
@@ -401,7 +403,7 @@ def change_request(request, pk):
 def report(request, pk):
     """実績報告: actual expense lines, what was done, receipts."""
     application = _application(request, pk)
-    if application.status not in (Status.DECIDED, Status.REPORT_RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT_REPORT):
         messages.error(request, "実績報告は交付決定後（または差戻し後）に提出できます。")
         return redirect("subsidies_portal:detail", pk=pk)
     actual = services.stored_lines(application, LineKind.ACTUAL) or services.stored_lines(
@@ -413,28 +415,12 @@ def report(request, pk):
         uploads = AttachmentsForm(
             request.POST, request.FILES, kind=AttachmentKind.REPORT, label="領収書など"
         )
-        valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
-        if valid and formset.require_lines():
-            try:
-                with transaction.atomic():
-                    services.application_transition(
-                        application=application,
-                        action="submit_report",
-                        actor=request.user,
-                        lines=formset.lines(),
-                        report_text=form.cleaned_data["report_text"],
-                    )
-                    save_uploads(
-                        application,
-                        uploads.cleaned_data["files"],
-                        AttachmentKind.REPORT,
-                        request.user,
-                    )
-            except ValidationError as error:
-                add_errors(form, error, formset)
-            else:
-                messages.success(request, "実績報告を提出しました。")
-                return redirect("subsidies_portal:detail", pk=pk)
+        done = _take_lines_action(
+            request, application, ApplicationAction.SUBMIT_REPORT, form, formset, uploads
+        )
+        if done:
+            messages.success(request, "実績報告を提出しました。")
+            return done
     else:
         form = ReportForm(initial={"report_text": application.report_text})
         formset = line_formset(lines=actual, extra=1)
@@ -472,7 +458,7 @@ def attachment_download(request, pk, attachment_pk):
 def attachment_delete(request, pk, attachment_pk):
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not services.action_open(application, ApplicationAction.SUBMIT):
         messages.error(request, "提出済みの添付書類は削除できません。")
     else:
         attachment.file.delete(save=False)

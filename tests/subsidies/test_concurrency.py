@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from subsidies import selectors
+from subsidies.exceptions import TransitionError
 from subsidies.models import Application, Budget, Status
-from subsidies.services import TransitionError
 
 from .lifecycle import YEAR, application_in, step
 

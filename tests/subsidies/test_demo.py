@@ -49,3 +49,22 @@ def test_demo_rules_match_the_plan():
         "kenshin",
     }
     assert set(Budget.objects.values_list("fiscal_year", flat=True)) == {2025, 2026}
+
+
+def test_engine_tests_use_the_demo_rules():
+    """tests/subsidies/test_engine.py writes the demo's rules out as plain values."""
+    from dataclasses import replace
+
+    from .test_engine import DEMO_RULES
+
+    demo.load()
+    for rule in ProgrammeRule.objects.select_related("programme").prefetch_related(
+        "eligible_categories"
+    ):
+        terms = rule.terms()
+        assert replace(terms, label="") == DEMO_RULES[rule.programme.code]
+        assert dict(terms.category_names) == {
+            code: name
+            for code, name in DEMO_RULES[rule.programme.code].category_names.items()
+            if code in terms.eligible_categories
+        }

@@ -7,9 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from councils.models import Stage
-from subsidies import demo
-from subsidies.engine import ExpenseLine, calculate, council_ceiling
-from subsidies.models import ProgrammeRule
+from subsidies.engine import ExpenseLine, RuleTerms, calculate, council_ceiling
 
 from .factories import terms
 
@@ -18,14 +16,58 @@ ESTABLISHED = Stage.ESTABLISHED.value
 ADOPTED = Stage.PLAN_ADOPTED.value
 
 
+NAMES = {
+    "hoshohi": "報償費",
+    "juyohi": "需用費",
+    "ekimuhi": "役務費",
+    "shiyoryo": "使用料及び賃借料",
+    "bihin": "備品購入費",
+    "itakuryo": "委託料",
+    "jinkenhi": "事務局人件費（給与）",
+    "hokenryo": "社会保険料等（事業主負担分）",
+    "kenshin": "健康診断料",
+}
+PREPARATION = frozenset({"hoshohi", "juyohi", "ekimuhi", "shiyoryo"})
+ACTIVITIES = PREPARATION | {"bihin", "itakuryo"}
+LABOUR = frozenset({"jinkenhi", "hokenryo", "kenshin"})
+
+# Ichinoseki's rules as the demo sets them (subsidies/demo.py), written out as plain values:
+# the engine needs no database. tests/subsidies/test_demo.py checks the demo still agrees.
+DEMO_RULES = {
+    # 事業1 合意形成支援事業: 10/10, 5万円 in all over at most 2 fiscal years.
+    "jigyo1": RuleTerms(
+        rate=Fraction(1),
+        eligible_stages=frozenset({PREPARING}),
+        eligible_categories=PREPARATION,
+        lifetime_cap=50_000,
+        max_fiscal_years=2,
+        category_names=NAMES,
+    ),
+    # 事業7 地域協働体支援事業補助金: 2/3, 10万円 per fiscal year.
+    "jigyo7": RuleTerms(
+        rate=Fraction(2, 3),
+        eligible_stages=frozenset({PREPARING, ESTABLISHED}),
+        eligible_categories=ACTIVITIES,
+        yearly_cap=100_000,
+        category_names=NAMES,
+    ),
+    # 事業8 ひと・まち応援金: 均等割 300,000円 + 地域割 100円/人, labour at cost.
+    "jigyo8": RuleTerms(
+        rate=Fraction(1),
+        eligible_stages=frozenset({ADOPTED}),
+        eligible_categories=ACTIVITIES | LABOUR,
+        flat_amount=300_000,
+        per_capita_unit=100,
+        labour_eligible=True,
+        labour_categories=LABOUR,
+        category_names=NAMES,
+    ),
+}
+
+
 @pytest.fixture
-def demo_terms(db):
-    """Ichinoseki's demo rules as the engine sees them, by programme code."""
-    demo.load()
-    rules = ProgrammeRule.objects.select_related("programme").prefetch_related(
-        "eligible_categories"
-    )
-    return {rule.programme.code: rule.terms() for rule in rules}
+def demo_terms():
+    return DEMO_RULES
 
 
 def lines(*amounts, category="juyohi"):

@@ -61,6 +61,8 @@ def cases(draw):
         "population": draw(st.integers(min_value=0, max_value=60_000)),
         "previous_grants": draw(previous),
         "budget_left": draw(budgets),
+        "labour_registered": draw(optional_amounts),
+        "labour_decided": draw(st.just(0) | amounts),
     }
 
 
@@ -73,6 +75,8 @@ def run(case, expenses=None):
         population=case["population"],
         previous_grants=case["previous_grants"],
         budget_left=case["budget_left"],
+        labour_registered=case["labour_registered"],
+        labour_decided=case["labour_decided"],
     )
 
 
@@ -98,6 +102,9 @@ def test_grant_stays_within_every_limit(case):
         assert grant.project_amount <= flat + regional
     if rule.labour_cap is not None:
         assert grant.labour_amount <= rule.labour_cap
+    if case["labour_decided"] and case["labour_registered"] is not None:
+        # Labour is paid once per council and year: only what other applications left.
+        assert grant.labour_amount <= max(case["labour_registered"] - case["labour_decided"], 0)
     assert grant.rate_result % rule.rounding_unit == 0
     assert grant.project_amount <= grant.rate_result
     if not grant.eligible:

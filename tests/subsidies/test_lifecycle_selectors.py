@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from subsidies import exports, public, selectors
+from subsidies.exceptions import TransitionError
 from subsidies.models import Application, Status
-from subsidies.services import TransitionError
 
 from .lifecycle import YEAR, application_in, draft, step
 

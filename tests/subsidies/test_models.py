@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from councils.models import Stage
 from subsidies.models import Budget, ProgrammeRule
+from subsidies.selectors import rule_for
 
 from .factories import BudgetFactory, ProgrammeFactory, RuleFactory
 
@@ -116,11 +117,13 @@ def test_rule_for_picks_the_version_in_force():
     old = RuleFactory(valid_from_fiscal_year=2019, yearly_cap=100_000)
     new = RuleFactory(programme=old.programme, valid_from_fiscal_year=2024, yearly_cap=120_000)
     programme = old.programme
-    assert programme.rule_for(2018) is None
-    assert programme.rule_for(2019) == old
-    assert programme.rule_for(2023) == old
-    assert programme.rule_for(2024) == new
-    assert programme.rule_for(2030) == new
+    with pytest.raises(ValidationError) as excinfo:
+        rule_for(programme, 2018)
+    assert excinfo.value.error_dict["fiscal_year"][0].code == "no_rule_for_year"
+    assert rule_for(programme, 2019) == old
+    assert rule_for(programme, 2023) == old
+    assert rule_for(programme, 2024) == new
+    assert rule_for(programme, 2030) == new
 
 
 @pytest.mark.django_db

@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from councils.models import Stage
 from subsidies.models import Application, AttachmentKind, Notice, Status
+from subsidies.selectors import decided_grants
 from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
 
 from .factories import BudgetFactory, RuleFactory
 from .http import application_data, lines_data, portal, staff_post
-from .lifecycle import START, YEAR
+from .lifecycle import START, YEAR, application_in
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_jigyo1_second_year_gets_the_remaining_total(client, world):
     BudgetFactory(programme=rule.programme, fiscal_year=YEAR, amount=100_000)
     council = CouncilFactory(name="磐清水地域協働体", stage=Stage.PREPARING)
     user = SecretaryFactory(council=council, user=UserFactory(username="iwashimizu")).user
-    first = Application.objects.create(
+    Application.objects.create(
         council=council,
         programme=rule.programme,
         fiscal_year=YEAR - 1,
@@ -220,7 +221,7 @@ def test_jigyo1_second_year_gets_the_remaining_total(client, world):
         decided_amount=30_000,
         confirmed_amount=28_500,
     )
-    assert first.granted_amount == 28_500
+    assert decided_grants(rule.programme, [council.pk]) == {council.pk: [(YEAR - 1, 28_500)]}
     client.force_login(user)
     data = application_data(
         world,
@@ -295,3 +296,28 @@ def test_report_attachments_are_kept_as_receipts(sec, staff, world):
     assert sec.post(portal("report", application.pk), data).status_code == 302
     attachment = application.attachments.get()
     assert (attachment.kind, attachment.content_type) == (AttachmentKind.REPORT, "image/png")
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "page"),
+    [
+        (Status.DRAFT, "編集・申請", "edit"),
+        (Status.RETURNED, "修正して再申請", "edit"),
+        (Status.DECIDED, "実績報告を提出", "report"),
+        (Status.REPORT_RETURNED, "実績報告を再提出", "report"),
+    ],
+)
+def test_detail_page_leads_to_the_councils_next_move(client, world, status, label, page):
+    app = application_in(world, status)
+    client.force_login(world.secretary)
+    body = client.get(portal("detail", app.pk)).content.decode()
+    assert f'<a class="button" href="{portal(page, app.pk)}">{label}</a>' in body
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.REPORT_SUBMITTED, Status.COMPLETED])
+def test_detail_page_has_no_next_move_while_the_city_acts(client, world, status):
+    app = application_in(world, status)
+    client.force_login(world.secretary)
+    body = client.get(portal("detail", app.pk)).content.decode()
+    assert portal("edit", app.pk) not in body
+    assert portal("report", app.pk) not in body

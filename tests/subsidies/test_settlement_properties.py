@@ -61,7 +61,7 @@ def test_settlement_pays_exactly_the_confirmed_amount(world, decided, advance_sh
     requests=st.lists(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=5),
 )
 def test_decisions_never_exceed_the_budget(world, budget, requests):
-    from subsidies.services import TransitionError
+    from subsidies.exceptions import TransitionError
 
     try:
         with transaction.atomic():

@@ -50,11 +50,24 @@ def test_fourth_application_on_one_theme_is_refused_and_changes_nothing(limited)
 
 
 def test_withdrawn_applications_do_not_use_up_the_theme(limited):
-    for _ in range(3):
-        app = new(limited, "見守り")
+    submitted = [new(limited, "見守り") for _ in range(3)]
+    for app in submitted:
         step(app, "submit", limited.secretary)
-    step(Application.objects.filter(theme="見守り").first(), "withdraw", limited.secretary)
-    step(new(limited, "見守り"), "submit", limited.secretary)
+    step(submitted[0], "withdraw", limited.secretary)
+    submitted[0].refresh_from_db()
+    assert submitted[0].status == Status.WITHDRAWN
+    fourth = new(limited, "見守り")
+    step(fourth, "submit", limited.secretary)
+    fourth.refresh_from_db()
+    assert fourth.status == Status.SUBMITTED
+    assert fourth.submitted_at is not None
+    statuses = Application.objects.filter(theme="見守り").values_list("status", flat=True)
+    assert sorted(statuses) == ["submitted", "submitted", "submitted", "withdrawn"]
+    # The withdrawn one freed exactly one place: a fifth is refused again.
+    fifth = new(limited, "見守り")
+    with pytest.raises(ValidationError) as refused:
+        step(fifth, "submit", limited.secretary)
+    assert refused.value.code == "theme_limit_reached"
 
 
 def test_theme_required_when_the_rule_limits_it(limited):
