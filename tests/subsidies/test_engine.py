@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from councils.models import Stage
-from subsidies import demo
+from demo import subsidies as demo
 from subsidies.engine import ExpenseLine, calculate, council_ceiling
 from subsidies.models import ProgrammeRule
 

@@ -27,8 +27,7 @@ from zoneinfo import ZoneInfo
 
 from core.calendar import FIRST_HALF, Period, parse_fiscal_year, parse_period
 from councils.models import Council
-
-from .models import (
+from plans.models import (
     Actor,
     Indicator,
     IndicatorValue,

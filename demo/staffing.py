@@ -11,9 +11,14 @@ from datetime import date
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
 from councils.models import Council
-
-from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
-from .selectors import council_established_on
+from staffing.models import (
+    Employer,
+    LiaisonAssignment,
+    LiaisonRole,
+    SecretariatEmployee,
+    StaffMember,
+)
+from staffing.selectors import council_established_on
 
 HEAD_OFFICE = "まちづくり推進課"
 BRANCHES = ("花泉", "大東", "千厩", "東山", "室根", "川崎", "藤沢")

@@ -12,9 +12,8 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from councils.models import Council, Stage
-
-from . import services
-from .models import (
+from subsidies import services
+from subsidies.models import (
     ActorRole,
     Application,
     ApplicationEvent,

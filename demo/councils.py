@@ -8,8 +8,7 @@ that running the loader again changes nothing.
 from datetime import date
 
 from core.models import Municipality
-
-from .models import (
+from councils.models import (
     CivicCentre,
     Council,
     CouncilStageChange,
