@@ -1,7 +1,8 @@
 """Demo staffing for the Ichinoseki-like city: liaison staff at the head office and the
 seven branch offices (支所), their assignments, and each council's secretariat employees.
 
-Names and figures are invented. Two councils (舞川, 猿沢) are left without a main liaison
+Names and figures are invented; each council's secretariat is listed by council name in
+``data/secretariat.csv``, so a council the city adds changes no one else's. Two councils (舞川, 猿沢) are left without a main liaison
 since their liaison retired in March, so the overview has something to highlight.
 Every record is validated (``full_clean``) and created only when missing: running the
 loader again changes nothing.
@@ -19,6 +20,8 @@ from staffing.models import (
     StaffMember,
 )
 from staffing.selectors import council_established_on
+
+from .files import read_csv
 
 HEAD_OFFICE = "まちづくり推進課"
 BRANCHES = ("花泉", "大東", "千厩", "東山", "室根", "川崎", "藤沢")
@@ -61,23 +64,8 @@ REGIONS = {
     "藤沢": ("藤沢",),
 }
 WITHOUT_MAIN = ("舞川", "猿沢")
-CITY_EMPLOYED_NOW = ("田河津", "京津畑")
 THIS_TERM = date(2026, 4, 1)
 LAST_TERM = date(2024, 4, 1)
-SURNAMES = [
-    "小岩",
-    "千田",
-    "菊池",
-    "藤野",
-    "皆川",
-    "岩井",
-    "昆野",
-    "白石",
-    "加藤",
-    "新沼",
-    "八重樫",
-]
-GIVEN = ["恵子", "美穂", "由紀", "智子", "久美", "真理", "裕子", "陽子", "和美", "幸恵", "典子"]
 
 
 def _create_valid(model, lookup: dict, defaults: dict):
@@ -136,8 +124,11 @@ def load(stdout=None) -> None:
             if deputy != main:
                 _assign(council, deputy, LiaisonRole.DEPUTY, THIS_TERM)
 
-    for index, council in enumerate(sorted(councils.values(), key=lambda c: c.kana)):
-        _secretariat(index, council)
+    # Keyed by the council's name: councils the city adds get none and shift nobody.
+    for row in read_csv("secretariat.csv"):
+        council = councils.get(row["council"])
+        if council is not None:
+            _secretariat(council, row)
     if stdout:
         stdout.write(
             f"  市職員 {StaffMember.objects.count()}、担当 {LiaisonAssignment.objects.count()}、"
@@ -153,48 +144,42 @@ def _assign(council, staff, role, started_on, ended_on=None):
     )
 
 
-def _person(index: int, offset: int = 0) -> str:
-    return (
-        f"{SURNAMES[(index + offset) % len(SURNAMES)]} {GIVEN[(index * 3 + offset) % len(GIVEN)]}"
-    )
-
-
-def _secretariat(index: int, council: Council) -> int:
+def _secretariat(council: Council, row: dict[str, str]) -> int:
     """Year 1 employed by the city, then by the council (事業9); returns rows created."""
     established = council_established_on(council)
     if established is None:
         return 0  # a council still preparing has no secretariat yet
     first_year = fiscal_year(established)
-    salary = 150_000 + (index % 6) * 5_000
+    name = row["name"]
     costs = {
-        "monthly_salary": salary,
-        "monthly_insurance": salary * 15 // 100,
-        "yearly_health_check": 8_800,
+        field: int(row[field])
+        for field in ("monthly_salary", "monthly_insurance", "yearly_health_check")
     }
     created = 0
     _, new = _create_valid(
         SecretariatEmployee,
-        {"council": council, "name": _person(index), "started_on": established},
+        {"council": council, "name": name, "started_on": established},
         {"employer": Employer.CITY, "ended_on": fiscal_year_end(first_year), **costs},
     )
     created += new
     second_year = fiscal_year_start(first_year + 1)
-    if council.name.removesuffix("地域協働体") in CITY_EMPLOYED_NOW:
+    if row["successor"]:
+        # The employee left in March; the city employs the successor for their first year.
         _, new = _create_valid(
             SecretariatEmployee,
-            {"council": council, "name": _person(index), "started_on": second_year},
+            {"council": council, "name": name, "started_on": second_year},
             {"employer": Employer.COUNCIL, "ended_on": date(2026, 3, 31), **costs},
         )
         created += new
         _, new = _create_valid(
             SecretariatEmployee,
-            {"council": council, "name": _person(index, 5), "started_on": THIS_TERM},
+            {"council": council, "name": row["successor"], "started_on": THIS_TERM},
             {"employer": Employer.CITY, "ended_on": None, "note": "新任のため市が雇用", **costs},
         )
         return created + new
     _, new = _create_valid(
         SecretariatEmployee,
-        {"council": council, "name": _person(index), "started_on": second_year},
+        {"council": council, "name": name, "started_on": second_year},
         {"employer": Employer.COUNCIL, "ended_on": None, **costs},
     )
     return created + new

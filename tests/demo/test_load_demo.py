@@ -1,5 +1,8 @@
 """The demo loader, and every admin page on demo data."""
 
+import io
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -10,14 +13,19 @@ from django.urls import reverse
 
 from councils.models import CivicCentre, Council, District, Management, Stage
 from councils.selectors import council_populations_on
-from tests.factories import CouncilFactory, PopulationFactory
+from tests.factories import CouncilFactory, MemberFactory, PopulationFactory
+from tests.staffing.factories import (
+    LiaisonAssignmentFactory,
+    SecretariatEmployeeFactory,
+    StaffMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def row_counts():
@@ -28,8 +36,6 @@ def test_demo_is_ichinoseki_shaped(demo):
     assert Council.objects.count() == 33
     assert CivicCentre.objects.count() == 34
     assert CivicCentre.objects.filter(management=Management.DESIGNATED).count() == 14
-    from datetime import date
-
     total = sum(
         council_populations_on(
             Council.objects.values_list("pk", flat=True), date(2026, 4, 1)
@@ -47,8 +53,34 @@ def test_demo_records_pass_their_own_validation(demo):
 
 def test_load_demo_twice_changes_nothing(demo):
     before = row_counts()
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=io.StringIO())
     assert row_counts() == before
+
+
+def test_load_demo_after_the_city_added_a_council_changes_nothing(demo):
+    # The city registers a council of its own, first in kana order, with the rows it
+    # keeps for every council: a centre, a member, staff, a liaison, a secretariat.
+    council = CouncilFactory(name="青葉地域協働体", kana="あおばちいききょうどうたい")
+    PopulationFactory(district=council.districts.first(), as_of=date(2025, 3, 31))
+    CivicCentre.objects.create(name="青葉市民センター", address="一関市青葉1番", council=council)
+    MemberFactory(council=council, name="青葉自治会")
+    LiaisonAssignmentFactory(council=council, staff=StaffMemberFactory(staff_number="39001"))
+    SecretariatEmployeeFactory(council=council, name="青葉 一子")
+    with_city_rows = row_counts()
+
+    call_command("load_demo", stdout=io.StringIO())
+    after_first = row_counts()
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert row_counts() == after_first == with_city_rows
+    assert Council.objects.count() == 34
+    assert list(council.secretariat_employees.values_list("name", flat=True)) == ["青葉 一子"]
+    # The demo's own secretariat keeps its people.
+    yamanome = Council.objects.get(name="山目地域協働体")
+    assert sorted(yamanome.secretariat_employees.values_list("name", "employer")) == [
+        ("加藤 由紀", "city"),
+        ("加藤 由紀", "council"),
+    ]
 
 
 def admin_pages():
