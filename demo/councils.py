@@ -20,42 +20,20 @@ from councils.models import (
     Stage,
 )
 
-# (area, kana, region, population 2026-03-31, districts, designated management from)
+from .files import read_csv
+
+# One row per civic centre's area: kana, region, population on 2026-03-31, number of
+# districts, and the day its centre passed to designated management (empty: run by the city).
 AREAS = [
-    ("一関", "いちのせき", "一関", 16800, 3, None),
-    ("関が丘", "せきがおか", "一関", 2900, 1, None),
-    ("山目", "やまのめ", "一関", 13200, 3, None),
-    ("中里", "なかさと", "一関", 6100, 2, None),
-    ("真滝", "またき", "一関", 4100, 2, None),
-    ("弥栄", "やさかえ", "一関", 2400, 1, date(2018, 4, 1)),
-    ("舞川", "まいかわ", "一関", 2000, 1, date(2018, 4, 1)),
-    ("萩荘", "はぎしょう", "一関", 6400, 2, None),
-    ("厳美", "げんび", "一関", 3700, 2, None),
-    ("花泉", "はないずみ", "花泉", 4900, 2, None),
-    ("涌津", "わくつ", "花泉", 2200, 1, date(2017, 4, 1)),
-    ("油島", "ゆしま", "花泉", 1300, 1, date(2017, 4, 1)),
-    ("永井", "ながい", "花泉", 1600, 1, None),
-    ("老松", "おいまつ", "花泉", 1500, 1, date(2018, 4, 1)),
-    ("日形", "ひかた", "花泉", 1600, 1, None),
-    ("金沢", "かざわ", "花泉", 1200, 1, date(2018, 4, 1)),
-    ("大原", "おおはら", "大東", 2600, 1, None),
-    ("摺沢", "すりさわ", "大東", 2700, 1, None),
-    ("渋民", "しぶたみ", "大東", 2000, 1, date(2017, 4, 1)),
-    ("曽慶", "そけい", "大東", 900, 1, date(2017, 4, 1)),
-    ("猿沢", "さるさわ", "大東", 1000, 1, date(2018, 4, 1)),
-    ("興田", "おきた", "大東", 1600, 1, None),
-    ("内野", "うちの", "大東", 800, 1, date(2018, 4, 1)),
-    ("京津畑", "きょうつはた", "大東", 400, 1, date(2018, 4, 1)),
-    ("千厩", "せんまや", "千厩", 6600, 2, None),
-    ("小梨", "こなし", "千厩", 1700, 1, date(2018, 4, 1)),
-    ("奥玉", "おくたま", "千厩", 1800, 1, date(2018, 4, 1)),
-    ("磐清水", "いわしみず", "千厩", 900, 1, None),
-    ("長坂", "ながさか", "東山", 3600, 2, None),
-    ("田河津", "たこうづ", "東山", 1000, 1, None),
-    ("松川", "まつかわ", "東山", 1800, 1, None),
-    ("室根", "むろね", "室根", 4300, 2, None),
-    ("川崎", "かわさき", "川崎", 3400, 2, None),
-    ("藤沢", "ふじさわ", "藤沢", 5900, 2, date(2016, 4, 1)),
+    (
+        row["area"],
+        row["kana"],
+        row["region"],
+        int(row["population"]),
+        int(row["districts"]),
+        date.fromisoformat(row["designated_from"]) if row["designated_from"] else None,
+    )
+    for row in read_csv("areas.csv")
 ]
 # 一関 and 関が丘 are one council's area with two civic centres: 33 councils, 34 centres.
 SHARED_COUNCIL = {"関が丘": "一関"}

@@ -21,6 +21,7 @@ from staffing.models import (
 )
 from staffing.selectors import council_established_on
 
+from .councils import AREAS, SHARED_COUNCIL
 from .files import read_csv
 
 HEAD_OFFICE = "まちづくり推進課"
@@ -52,17 +53,18 @@ RETIRED = ("渡辺 昭", "わたなべ あきら", "大東支所 地域振興課
 PHONES = {HEAD_OFFICE: "0191-21-8341"} | {
     branch: f"0191-{30 + i}-2111" for i, branch in enumerate(BRANCHES)
 }
-# Region of each council's area, as in councils.demo.AREAS.
-REGIONS = {
-    "一関": ("一関", "山目", "中里", "真滝", "弥栄", "舞川", "萩荘", "厳美"),
-    "花泉": ("花泉", "涌津", "油島", "永井", "老松", "日形", "金沢"),
-    "大東": ("大原", "摺沢", "渋民", "曽慶", "猿沢", "興田", "内野", "京津畑"),
-    "千厩": ("千厩", "小梨", "奥玉", "磐清水"),
-    "東山": ("長坂", "田河津", "松川"),
-    "室根": ("室根",),
-    "川崎": ("川崎",),
-    "藤沢": ("藤沢",),
-}
+
+
+def _council_areas_by_region() -> dict[str, list[str]]:
+    """Each region's council areas, in the order of the areas table."""
+    regions: dict[str, list[str]] = {}
+    for area, _kana, region, *_rest in AREAS:
+        if area not in SHARED_COUNCIL:
+            regions.setdefault(region, []).append(area)
+    return regions
+
+
+REGIONS = _council_areas_by_region()
 WITHOUT_MAIN = ("舞川", "猿沢")
 THIS_TERM = date(2026, 4, 1)
 LAST_TERM = date(2024, 4, 1)
