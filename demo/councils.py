@@ -11,7 +11,6 @@ from core.models import Municipality
 from councils.models import (
     CivicCentre,
     Council,
-    CouncilStageChange,
     District,
     Management,
     MemberOrganisation,
@@ -19,6 +18,7 @@ from councils.models import (
     PopulationRecord,
     Stage,
 )
+from councils.services import council_change_stage, council_create
 
 from .files import read_csv
 
@@ -142,41 +142,37 @@ def _council(index: int, area: str, kana: str, region: str, districts) -> Counci
         history.append((Stage.ESTABLISHED, date(2015, 4, 1 + index % 20), "設立総会"))
     if final == Stage.PLAN_ADOPTED:
         history.append((Stage.PLAN_ADOPTED, date(2016, 3, 1 + index % 25), "地域づくり計画議決"))
-    stage, since, _ = history[-1]
-    council, created = Council.objects.get_or_create(
-        name=f"{area}地域協働体",
-        defaults={
-            "kana": f"{kana}ちいききょうどうたい",
-            "area": f"{region}地域",
-            "stage": stage,
-            "stage_since": since,
-            "representative_name": REPRESENTATIVES[index % len(REPRESENTATIVES)],
-            "contact_name": "事務局長",
-            "contact_phone": f"0191-{20 + index:02d}-{2000 + index * 7:04d}",
-            "contact_address": f"{area}市民センター内",
-            "is_model_district": area in ("藤沢", "山目"),
-            "notes": "",
-        },
+    name = f"{area}地域協働体"
+    council = Council.objects.filter(name=name).first()
+    if council is not None:
+        return council
+    members = [
+        (f"{area}地区自治会連合会", OrganisationKind.NEIGHBOURHOOD),
+        (f"{area}地区社会福祉協議会", OrganisationKind.ASSOCIATION),
+        (f"{area}地区老人クラブ連合会", OrganisationKind.ASSOCIATION),
+        (f"{area}小学校", OrganisationKind.SCHOOL),
+    ]
+    if index % 3 == 0:
+        members.append((f"NPO法人{area}まちづくりネット", OrganisationKind.NPO))
+    if index % 4 == 0:
+        members.append((f"{area}商工振興会", OrganisationKind.COMPANY))
+    (first_stage, first_on, first_note), *later = history
+    council = council_create(
+        districts=districts,
+        members=[MemberOrganisation(name=member, kind=kind) for member, kind in members],
+        name=name,
+        kana=f"{kana}ちいききょうどうたい",
+        area=f"{region}地域",
+        stage=first_stage,
+        stage_since=first_on,
+        representative_name=REPRESENTATIVES[index % len(REPRESENTATIVES)],
+        contact_name="事務局長",
+        contact_phone=f"0191-{20 + index:02d}-{2000 + index * 7:04d}",
+        contact_address=f"{area}市民センター内",
+        is_model_district=area in ("藤沢", "山目"),
     )
-    if created:
-        council.districts.set(districts)
-        for kind_stage, on, note in history:
-            CouncilStageChange.objects.create(
-                council=council, stage=kind_stage, changed_on=on, note=note
-            )
-        for name, kind in (
-            (f"{area}地区自治会連合会", OrganisationKind.NEIGHBOURHOOD),
-            (f"{area}地区社会福祉協議会", OrganisationKind.ASSOCIATION),
-            (f"{area}地区老人クラブ連合会", OrganisationKind.ASSOCIATION),
-            (f"{area}小学校", OrganisationKind.SCHOOL),
-        ):
-            MemberOrganisation.objects.create(council=council, name=name, kind=kind)
-        if index % 3 == 0:
-            MemberOrganisation.objects.create(
-                council=council, name=f"NPO法人{area}まちづくりネット", kind=OrganisationKind.NPO
-            )
-        if index % 4 == 0:
-            MemberOrganisation.objects.create(
-                council=council, name=f"{area}商工振興会", kind=OrganisationKind.COMPANY
-            )
+    # council_create records the first stage without a note; the later moves carry theirs.
+    council.stage_changes.update(note=first_note)
+    for stage, on, note in later:
+        council_change_stage(council=council, stage=stage, changed_on=on, note=note)
     return council

@@ -20,6 +20,7 @@ from staffing.models import (
     StaffMember,
 )
 from staffing.selectors import council_established_on
+from staffing.services import liaison_assign, liaison_reassign
 
 from .councils import AREAS, SHARED_COUNCIL
 from .files import read_csv
@@ -67,6 +68,7 @@ def _council_areas_by_region() -> dict[str, list[str]]:
 REGIONS = _council_areas_by_region()
 WITHOUT_MAIN = ("舞川", "猿沢")
 THIS_TERM = date(2026, 4, 1)
+DEMO_NOTE = "デモデータ"
 LAST_TERM = date(2024, 4, 1)
 
 
@@ -119,9 +121,16 @@ def load(stdout=None) -> None:
                 _assign(council, retired, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
             else:
                 if index % 3 == 0 and len(local) > 1:
-                    # Reassigned in April: the previous term stays as history.
+                    # Reassigned in April (異動): the previous term stays as history.
                     previous = local[(index + 1) % len(local)]
-                    _assign(council, previous, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
+                    if _assign(council, previous, LiaisonRole.MAIN, LAST_TERM):
+                        liaison_reassign(
+                            council=council,
+                            new_staff=main,
+                            on=THIS_TERM,
+                            actor=None,
+                            note=DEMO_NOTE,
+                        )
                 _assign(council, main, LiaisonRole.MAIN, THIS_TERM)
             if deputy != main:
                 _assign(council, deputy, LiaisonRole.DEPUTY, THIS_TERM)
@@ -138,12 +147,22 @@ def load(stdout=None) -> None:
         )
 
 
-def _assign(council, staff, role, started_on, ended_on=None):
-    return _create_valid(
-        LiaisonAssignment,
-        {"council": council, "staff": staff, "role": role, "started_on": started_on},
-        {"ended_on": ended_on, "note": "デモデータ"},
+def _assign(council, staff, role, started_on, ended_on=None) -> bool:
+    """Assign through the service unless the assignment exists; whether it was made now."""
+    if LiaisonAssignment.objects.filter(
+        council=council, staff=staff, role=role, started_on=started_on
+    ).exists():
+        return False
+    liaison_assign(
+        council=council,
+        staff=staff,
+        role=role,
+        started_on=started_on,
+        ended_on=ended_on,
+        actor=None,
+        note=DEMO_NOTE,
     )
+    return True
 
 
 def _secretariat(council: Council, row: dict[str, str]) -> int:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from councils.models import CivicCentre, Council, District, Management, Stage
 from councils.selectors import council_populations_on
+from staffing.models import LiaisonAssignment
 from tests.factories import CouncilFactory, MemberFactory, PopulationFactory
 from tests.staffing.factories import (
     LiaisonAssignmentFactory,
@@ -45,6 +46,23 @@ def test_demo_records_pass_their_own_validation(demo):
     for model in (District, Council, CivicCentre):
         for obj in model.objects.all():
             obj.full_clean()
+
+
+def test_demo_past_moves_are_recorded_by_the_services(demo):
+    yamanome = Council.objects.get(name="山目地域協働体")
+    assert list(yamanome.stage_changes.order_by("changed_on").values_list("stage", "note")) == [
+        ("preparing", "設立準備委員会発足"),
+        ("established", "設立総会"),
+        ("plan_adopted", "地域づくり計画議決"),
+    ]
+    # council_create saves once, each council_change_stage once more.
+    assert yamanome.history.count() == 3
+    # 一関's main liaison changed in April 2026 through liaison_reassign.
+    ended = LiaisonAssignment.objects.get(
+        council__name="一関地域協働体", role="main", started_on=date(2024, 4, 1)
+    )
+    assert ended.ended_on == date(2026, 3, 31)
+    assert ended.history.first().history_change_reason == "異動（佐藤 健太さんへ交代）"
 
 
 def test_load_demo_twice_changes_nothing(demo):
