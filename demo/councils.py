@@ -1,8 +1,10 @@
 """Demo city modelled on Ichinoseki: 33 councils, 34 civic centres (14 run by councils).
 
 Area names follow Ichinoseki's civic centres; populations are plausible figures that sum
-to about 110,000, not official statistics. Every record is created with get_or_create so
-that running the loader again changes nothing.
+to about 110,000, not official statistics (the areas table is ``data/areas.csv``). Councils
+are registered and moved through their stages by the councils services, so their history is
+the services' own; every record is created only when missing, so running the loader again
+changes nothing.
 """
 
 from datetime import date
