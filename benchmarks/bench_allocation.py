@@ -1,31 +1,19 @@
 """試算 (allocation) for 2,000 councils: selector, CSV, Excel and the whole admin page."""
 
-import statistics
 import time
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from .measure import median_of
 
 COUNCILS = 2000
 REPEAT = 5
 
 
 def _timed(label, func):
-    timings = []
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            result = func()
-            timings.append(time.perf_counter() - start)
-    print(
-        f"{label:<34} median {statistics.median(timings) * 1000:7.1f} ms"
-        f"  (min {min(timings) * 1000:.1f}, max {max(timings) * 1000:.1f})"
-        f"  queries {len(queries.captured_queries)}"
-    )
-    return result
+    return median_of(label, func, REPEAT, 34)
 
 
 def run():

@@ -4,16 +4,15 @@ Review queue (admin changelist, filtered), secretary dashboard and list, ledger 
 Excel for a year, public rows, and the cost of one decision (locks, engine, notice).
 """
 
-import statistics
 import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+from .measure import median_of
 
 COUNCILS = 2000
 APPLICATIONS = 10_000
@@ -21,18 +20,7 @@ REPEAT = 5
 
 
 def _timed(label, func, repeat=REPEAT):
-    timings = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            result = func()
-            timings.append(time.perf_counter() - start)
-    print(
-        f"{label:<40} median {statistics.median(timings) * 1000:7.1f} ms"
-        f"  (min {min(timings) * 1000:.1f}, max {max(timings) * 1000:.1f})"
-        f"  queries {len(queries.captured_queries)}"
-    )
-    return result
+    return median_of(label, func, repeat, 40)
 
 
 def run():

@@ -5,12 +5,12 @@ page must stay at a fixed number of queries), then imports 2,000 progress rows f
 way the admin does (row by row, so django-simple-history records every change).
 """
 
-import time
-
 import tablib
 from django.db import connection
 
 from core.calendar import Period
+
+from .measure import measured
 
 
 def _plan(items: int, suffix: str):
@@ -56,18 +56,8 @@ def _plan(items: int, suffix: str):
 
 
 def _timed(label, function):
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        start = time.perf_counter()
-        result = function()
-        elapsed = time.perf_counter() - start
-    print(f"  {label}: {elapsed * 1000:8.1f} ms, {count} queries")
+    seconds, queries, result = measured(function)
+    print(f"  {label}: {seconds * 1000:8.1f} ms, {queries} queries")
     return result
 
 

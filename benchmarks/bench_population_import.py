@@ -16,15 +16,14 @@ of the same file (everything unchanged: no writes at all).
 
 import csv
 import io
-import time
 from datetime import date, timedelta
-
-from django.db import connection
 
 from core.imports import read_dataset
 from core.models import Municipality, User
 from councils.models import District, PopulationRecord
-from councils.resources import PopulationResource, aggregate_population
+from councils.resources import STANDARD_COLUMNS, PopulationResource, aggregate_population
+
+from .measure import measured
 
 BANDS = [f"{a}-{a + 4}歳" for a in range(0, 100, 5)]  # 20 bands
 
@@ -51,17 +50,7 @@ def _clear():
 
 
 def _timed(label, function):
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        result = function()
-        seconds = time.perf_counter() - started
+    seconds, queries, result = measured(function)
     print(f"  {label:<44} {seconds:8.2f} s  {queries:6d} queries")
     return seconds, result
 
@@ -129,19 +118,9 @@ def run() -> None:
                 ]
             )
             totals[district.pk] = totals.get(district.pk, 0) + male + female
-    data = _csv(
-        [
-            "全国地方公共団体コード",
-            "調査年月日",
-            "地域コード",
-            "地域名",
-            "年齢",
-            "総数",
-            "男性",
-            "女性",
-        ],
-        rows,
-    )
+    # The national standard's columns up to 女性 (no 世帯数 or 出典 in this file).
+    columns = STANDARD_COLUMNS[: STANDARD_COLUMNS.index("女性") + 1]
+    data = _csv(columns, rows)
     records = [
         PopulationRecord(district=d, as_of=as_of, population=totals[d.pk], source="住民基本台帳")
         for d in districts

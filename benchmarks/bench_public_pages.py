@@ -132,7 +132,7 @@ def run():
 
     from weasyprint import HTML
 
-    from reports import pdf
+    from core import pdf
 
     url = f"/councils/{councils[1000].pk}/pdf/"
     cache.clear()

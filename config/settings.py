@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "subsidies",
     "staffing",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

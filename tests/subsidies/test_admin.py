@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from councils import demo as councils_demo
 from councils.models import Stage
-from subsidies import demo
+from demo import councils as councils_demo
+from demo import subsidies as demo
 from subsidies.models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
 
 from .factories import BudgetFactory, ProgrammeFactory, RuleFactory, make_councils

@@ -5,8 +5,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from councils import demo as councils_demo
-from subsidies import demo
+from demo import councils as councils_demo
+from demo import subsidies as demo
 from subsidies.models import (
     Application,
     ApplicationEvent,

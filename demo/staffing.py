@@ -1,7 +1,8 @@
 """Demo staffing for the Ichinoseki-like city: liaison staff at the head office and the
 seven branch offices (支所), their assignments, and each council's secretariat employees.
 
-Names and figures are invented. Two councils (舞川, 猿沢) are left without a main liaison
+Names and figures are invented; each council's secretariat is listed by council name in
+``data/secretariat.csv``, so a council the city adds changes no one else's. Two councils (舞川, 猿沢) are left without a main liaison
 since their liaison retired in March, so the overview has something to highlight.
 Every record is validated (``full_clean``) and created only when missing: running the
 loader again changes nothing.
@@ -12,8 +13,17 @@ from datetime import date
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
 from councils.models import Council
 from councils.selectors import established_on
+from staffing.models import (
+    Employer,
+    LiaisonAssignment,
+    LiaisonRole,
+    SecretariatEmployee,
+    StaffMember,
+)
+from staffing.services import liaison_assign, liaison_reassign
 
-from .models import Employer, LiaisonAssignment, LiaisonRole, SecretariatEmployee, StaffMember
+from .councils import AREAS, SHARED_COUNCIL
+from .files import read_csv
 
 HEAD_OFFICE = "まちづくり推進課"
 BRANCHES = ("花泉", "大東", "千厩", "東山", "室根", "川崎", "藤沢")
@@ -44,35 +54,22 @@ RETIRED = ("渡辺 昭", "わたなべ あきら", "大東支所 地域振興課
 PHONES = {HEAD_OFFICE: "0191-21-8341"} | {
     branch: f"0191-{30 + i}-2111" for i, branch in enumerate(BRANCHES)
 }
-# Region of each council's area, as in councils.demo.AREAS.
-REGIONS = {
-    "一関": ("一関", "山目", "中里", "真滝", "弥栄", "舞川", "萩荘", "厳美"),
-    "花泉": ("花泉", "涌津", "油島", "永井", "老松", "日形", "金沢"),
-    "大東": ("大原", "摺沢", "渋民", "曽慶", "猿沢", "興田", "内野", "京津畑"),
-    "千厩": ("千厩", "小梨", "奥玉", "磐清水"),
-    "東山": ("長坂", "田河津", "松川"),
-    "室根": ("室根",),
-    "川崎": ("川崎",),
-    "藤沢": ("藤沢",),
-}
+
+
+def _council_areas_by_region() -> dict[str, list[str]]:
+    """Each region's council areas, in the order of the areas table."""
+    regions: dict[str, list[str]] = {}
+    for area, _kana, region, *_rest in AREAS:
+        if area not in SHARED_COUNCIL:
+            regions.setdefault(region, []).append(area)
+    return regions
+
+
+REGIONS = _council_areas_by_region()
 WITHOUT_MAIN = ("舞川", "猿沢")
-CITY_EMPLOYED_NOW = ("田河津", "京津畑")
 THIS_TERM = date(2026, 4, 1)
+DEMO_NOTE = "デモデータ"
 LAST_TERM = date(2024, 4, 1)
-SURNAMES = [
-    "小岩",
-    "千田",
-    "菊池",
-    "藤野",
-    "皆川",
-    "岩井",
-    "昆野",
-    "白石",
-    "加藤",
-    "新沼",
-    "八重樫",
-]
-GIVEN = ["恵子", "美穂", "由紀", "智子", "久美", "真理", "裕子", "陽子", "和美", "幸恵", "典子"]
 
 
 def _create_valid(model, lookup: dict, defaults: dict):
@@ -124,15 +121,25 @@ def load(stdout=None) -> None:
                 _assign(council, retired, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
             else:
                 if index % 3 == 0 and len(local) > 1:
-                    # Reassigned in April: the previous term stays as history.
+                    # Reassigned in April (異動): the previous term stays as history.
                     previous = local[(index + 1) % len(local)]
-                    _assign(council, previous, LiaisonRole.MAIN, LAST_TERM, date(2026, 3, 31))
+                    if _assign(council, previous, LiaisonRole.MAIN, LAST_TERM):
+                        liaison_reassign(
+                            council=council,
+                            new_staff=main,
+                            on=THIS_TERM,
+                            actor=None,
+                            note=DEMO_NOTE,
+                        )
                 _assign(council, main, LiaisonRole.MAIN, THIS_TERM)
             if deputy != main:
                 _assign(council, deputy, LiaisonRole.DEPUTY, THIS_TERM)
 
-    for index, council in enumerate(sorted(councils.values(), key=lambda c: c.kana)):
-        _secretariat(index, council)
+    # Keyed by the council's name: councils the city adds get none and shift nobody.
+    for row in read_csv("secretariat.csv"):
+        council = councils.get(row["council"])
+        if council is not None:
+            _secretariat(council, row)
     if stdout:
         stdout.write(
             f"  市職員 {StaffMember.objects.count()}、担当 {LiaisonAssignment.objects.count()}、"
@@ -140,56 +147,60 @@ def load(stdout=None) -> None:
         )
 
 
-def _assign(council, staff, role, started_on, ended_on=None):
-    return _create_valid(
-        LiaisonAssignment,
-        {"council": council, "staff": staff, "role": role, "started_on": started_on},
-        {"ended_on": ended_on, "note": "デモデータ"},
+def _assign(council, staff, role, started_on, ended_on=None) -> bool:
+    """Assign through the service unless the assignment exists; whether it was made now."""
+    if LiaisonAssignment.objects.filter(
+        council=council, staff=staff, role=role, started_on=started_on
+    ).exists():
+        return False
+    liaison_assign(
+        council=council,
+        staff=staff,
+        role=role,
+        started_on=started_on,
+        ended_on=ended_on,
+        actor=None,
+        note=DEMO_NOTE,
     )
+    return True
 
 
-def _person(index: int, offset: int = 0) -> str:
-    return (
-        f"{SURNAMES[(index + offset) % len(SURNAMES)]} {GIVEN[(index * 3 + offset) % len(GIVEN)]}"
-    )
-
-
-def _secretariat(index: int, council: Council) -> int:
+def _secretariat(council: Council, row: dict[str, str]) -> int:
     """Year 1 employed by the city, then by the council (事業9); returns rows created."""
     established = established_on(council)
     if established is None:
         return 0  # a council still preparing has no secretariat yet
     first_year = fiscal_year(established)
-    salary = 150_000 + (index % 6) * 5_000
+    name = row["name"]
     costs = {
-        "monthly_salary": salary,
-        "monthly_insurance": salary * 15 // 100,
-        "yearly_health_check": 8_800,
+        field: int(row[field])
+        for field in ("monthly_salary", "monthly_insurance", "yearly_health_check")
     }
     created = 0
     _, new = _create_valid(
         SecretariatEmployee,
-        {"council": council, "name": _person(index), "started_on": established},
+        {"council": council, "name": name, "started_on": established},
         {"employer": Employer.CITY, "ended_on": fiscal_year_end(first_year), **costs},
     )
     created += new
     second_year = fiscal_year_start(first_year + 1)
-    if council.name.removesuffix("地域協働体") in CITY_EMPLOYED_NOW:
+    if row["successor"]:
+        # The employee left in March; the city employs the successor for their first year.
         _, new = _create_valid(
             SecretariatEmployee,
-            {"council": council, "name": _person(index), "started_on": second_year},
+            {"council": council, "name": name, "started_on": second_year},
             {"employer": Employer.COUNCIL, "ended_on": date(2026, 3, 31), **costs},
         )
         created += new
         _, new = _create_valid(
             SecretariatEmployee,
-            {"council": council, "name": _person(index, 5), "started_on": THIS_TERM},
+            {"council": council, "name": row["successor"], "started_on": THIS_TERM},
             {"employer": Employer.CITY, "ended_on": None, "note": "新任のため市が雇用", **costs},
         )
         return created + new
     _, new = _create_valid(
         SecretariatEmployee,
-        {"council": council, "name": _person(index), "started_on": second_year},
+        {"council": council, "name": name, "started_on": second_year},
         {"employer": Employer.COUNCIL, "ended_on": None, **costs},
     )
     return created + new

@@ -3,10 +3,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import roles
-from core.apps_extend import optional_modules
+from councils.models import Council, CouncilSecretary
+from demo import councils, plans, staffing, subsidies
 
-# Each domain app may have a ``demo`` module with ``load(stdout)``; they run in this order.
-DEMO_APPS = ("councils", "staffing", "subsidies", "plans", "reports")
+# Each part loads after the ones it refers to.
+PARTS = (
+    ("councils", councils.load),
+    ("staffing", staffing.load),
+    ("subsidies", subsidies.load),
+    ("plans", plans.load),
+)
 
 DEMO_LOGINS = [
     # (username, password, full name, group, is_staff)
@@ -23,9 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             groups = roles.ensure_staff_groups()
-            for module in optional_modules(DEMO_APPS, "demo"):
-                self.stdout.write(f"{module.__name__.split('.')[0]}: 読み込み中")
-                module.load(self.stdout)
+            for name, load in PARTS:
+                self.stdout.write(f"{name}: 読み込み中")
+                load(self.stdout)
             self._users(groups)
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         self.stdout.write(
@@ -37,8 +43,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  事務局（{council}）: {username} / {password}")
 
     def _users(self, groups):
-        from councils.models import Council, CouncilSecretary
-
         User = get_user_model()
         for username, password, full_name, group, is_staff in DEMO_LOGINS:
             user, created = User.objects.get_or_create(

@@ -5,9 +5,9 @@ from fractions import Fraction
 import pytest
 from django.apps import apps
 
-from councils import demo as councils_demo
 from councils.models import Stage
-from subsidies import demo
+from demo import councils as councils_demo
+from demo import subsidies as demo
 from subsidies.models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,15 @@
-"""The demo loader, and every admin page on demo data."""
+"""Every admin page answers on the demo city, with a query count that does not grow."""
+
+import io
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from councils.models import CivicCentre, Council, District, Management, Stage
-from councils.selectors import council_populations_on
+from councils.models import CivicCentre
 from tests.factories import CouncilFactory, PopulationFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,38 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def row_counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models()}
-
-
-def test_demo_is_ichinoseki_shaped(demo):
-    assert Council.objects.count() == 33
-    assert CivicCentre.objects.count() == 34
-    assert CivicCentre.objects.filter(management=Management.DESIGNATED).count() == 14
-    from datetime import date
-
-    total = sum(
-        council_populations_on(
-            Council.objects.values_list("pk", flat=True), date(2026, 4, 1)
-        ).values()
-    )
-    assert 105_000 <= total <= 120_000
-    assert Council.objects.filter(stage=Stage.PLAN_ADOPTED).count() == 30
-
-
-def test_demo_records_pass_their_own_validation(demo):
-    for model in (District, Council, CivicCentre):
-        for obj in model.objects.all():
-            obj.full_clean()
-
-
-def test_load_demo_twice_changes_nothing(demo):
-    before = row_counts()
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert row_counts() == before
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def admin_pages():

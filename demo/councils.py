@@ -1,18 +1,18 @@
 """Demo city modelled on Ichinoseki: 33 councils, 34 civic centres (14 run by councils).
 
 Area names follow Ichinoseki's civic centres; populations are plausible figures that sum
-to about 110,000, not official statistics. Every record is created with get_or_create so
-that running the loader again changes nothing.
+to about 110,000, not official statistics (the areas table is ``data/areas.csv``). Councils
+are registered and moved through their stages by the councils services, so their history is
+the services' own; every record is created only when missing, so running the loader again
+changes nothing.
 """
 
 from datetime import date
 
 from core.models import Municipality
-
-from .models import (
+from councils.models import (
     CivicCentre,
     Council,
-    CouncilStageChange,
     District,
     Management,
     MemberOrganisation,
@@ -20,43 +20,22 @@ from .models import (
     PopulationRecord,
     Stage,
 )
+from councils.services import council_change_stage, council_create
 
-# (area, kana, region, population 2026-03-31, districts, designated management from)
+from .files import read_csv
+
+# One row per civic centre's area: kana, region, population on 2026-03-31, number of
+# districts, and the day its centre passed to designated management (empty: run by the city).
 AREAS = [
-    ("一関", "いちのせき", "一関", 16800, 3, None),
-    ("関が丘", "せきがおか", "一関", 2900, 1, None),
-    ("山目", "やまのめ", "一関", 13200, 3, None),
-    ("中里", "なかさと", "一関", 6100, 2, None),
-    ("真滝", "またき", "一関", 4100, 2, None),
-    ("弥栄", "やさかえ", "一関", 2400, 1, date(2018, 4, 1)),
-    ("舞川", "まいかわ", "一関", 2000, 1, date(2018, 4, 1)),
-    ("萩荘", "はぎしょう", "一関", 6400, 2, None),
-    ("厳美", "げんび", "一関", 3700, 2, None),
-    ("花泉", "はないずみ", "花泉", 4900, 2, None),
-    ("涌津", "わくつ", "花泉", 2200, 1, date(2017, 4, 1)),
-    ("油島", "ゆしま", "花泉", 1300, 1, date(2017, 4, 1)),
-    ("永井", "ながい", "花泉", 1600, 1, None),
-    ("老松", "おいまつ", "花泉", 1500, 1, date(2018, 4, 1)),
-    ("日形", "ひかた", "花泉", 1600, 1, None),
-    ("金沢", "かざわ", "花泉", 1200, 1, date(2018, 4, 1)),
-    ("大原", "おおはら", "大東", 2600, 1, None),
-    ("摺沢", "すりさわ", "大東", 2700, 1, None),
-    ("渋民", "しぶたみ", "大東", 2000, 1, date(2017, 4, 1)),
-    ("曽慶", "そけい", "大東", 900, 1, date(2017, 4, 1)),
-    ("猿沢", "さるさわ", "大東", 1000, 1, date(2018, 4, 1)),
-    ("興田", "おきた", "大東", 1600, 1, None),
-    ("内野", "うちの", "大東", 800, 1, date(2018, 4, 1)),
-    ("京津畑", "きょうつはた", "大東", 400, 1, date(2018, 4, 1)),
-    ("千厩", "せんまや", "千厩", 6600, 2, None),
-    ("小梨", "こなし", "千厩", 1700, 1, date(2018, 4, 1)),
-    ("奥玉", "おくたま", "千厩", 1800, 1, date(2018, 4, 1)),
-    ("磐清水", "いわしみず", "千厩", 900, 1, None),
-    ("長坂", "ながさか", "東山", 3600, 2, None),
-    ("田河津", "たこうづ", "東山", 1000, 1, None),
-    ("松川", "まつかわ", "東山", 1800, 1, None),
-    ("室根", "むろね", "室根", 4300, 2, None),
-    ("川崎", "かわさき", "川崎", 3400, 2, None),
-    ("藤沢", "ふじさわ", "藤沢", 5900, 2, date(2016, 4, 1)),
+    (
+        row["area"],
+        row["kana"],
+        row["region"],
+        int(row["population"]),
+        int(row["districts"]),
+        date.fromisoformat(row["designated_from"]) if row["designated_from"] else None,
+    )
+    for row in read_csv("areas.csv")
 ]
 # 一関 and 関が丘 are one council's area with two civic centres: 33 councils, 34 centres.
 SHARED_COUNCIL = {"関が丘": "一関"}
@@ -165,41 +144,37 @@ def _council(index: int, area: str, kana: str, region: str, districts) -> Counci
         history.append((Stage.ESTABLISHED, date(2015, 4, 1 + index % 20), "設立総会"))
     if final == Stage.PLAN_ADOPTED:
         history.append((Stage.PLAN_ADOPTED, date(2016, 3, 1 + index % 25), "地域づくり計画議決"))
-    stage, since, _ = history[-1]
-    council, created = Council.objects.get_or_create(
-        name=f"{area}地域協働体",
-        defaults={
-            "kana": f"{kana}ちいききょうどうたい",
-            "area": f"{region}地域",
-            "stage": stage,
-            "stage_since": since,
-            "representative_name": REPRESENTATIVES[index % len(REPRESENTATIVES)],
-            "contact_name": "事務局長",
-            "contact_phone": f"0191-{20 + index:02d}-{2000 + index * 7:04d}",
-            "contact_address": f"{area}市民センター内",
-            "is_model_district": area in ("藤沢", "山目"),
-            "notes": "",
-        },
+    name = f"{area}地域協働体"
+    council = Council.objects.filter(name=name).first()
+    if council is not None:
+        return council
+    members = [
+        (f"{area}地区自治会連合会", OrganisationKind.NEIGHBOURHOOD),
+        (f"{area}地区社会福祉協議会", OrganisationKind.ASSOCIATION),
+        (f"{area}地区老人クラブ連合会", OrganisationKind.ASSOCIATION),
+        (f"{area}小学校", OrganisationKind.SCHOOL),
+    ]
+    if index % 3 == 0:
+        members.append((f"NPO法人{area}まちづくりネット", OrganisationKind.NPO))
+    if index % 4 == 0:
+        members.append((f"{area}商工振興会", OrganisationKind.COMPANY))
+    (first_stage, first_on, first_note), *later = history
+    council = council_create(
+        districts=districts,
+        members=[MemberOrganisation(name=member, kind=kind) for member, kind in members],
+        name=name,
+        kana=f"{kana}ちいききょうどうたい",
+        area=f"{region}地域",
+        stage=first_stage,
+        stage_since=first_on,
+        representative_name=REPRESENTATIVES[index % len(REPRESENTATIVES)],
+        contact_name="事務局長",
+        contact_phone=f"0191-{20 + index:02d}-{2000 + index * 7:04d}",
+        contact_address=f"{area}市民センター内",
+        is_model_district=area in ("藤沢", "山目"),
     )
-    if created:
-        council.districts.set(districts)
-        for kind_stage, on, note in history:
-            CouncilStageChange.objects.create(
-                council=council, stage=kind_stage, changed_on=on, note=note
-            )
-        for name, kind in (
-            (f"{area}地区自治会連合会", OrganisationKind.NEIGHBOURHOOD),
-            (f"{area}地区社会福祉協議会", OrganisationKind.ASSOCIATION),
-            (f"{area}地区老人クラブ連合会", OrganisationKind.ASSOCIATION),
-            (f"{area}小学校", OrganisationKind.SCHOOL),
-        ):
-            MemberOrganisation.objects.create(council=council, name=name, kind=kind)
-        if index % 3 == 0:
-            MemberOrganisation.objects.create(
-                council=council, name=f"NPO法人{area}まちづくりネット", kind=OrganisationKind.NPO
-            )
-        if index % 4 == 0:
-            MemberOrganisation.objects.create(
-                council=council, name=f"{area}商工振興会", kind=OrganisationKind.COMPANY
-            )
+    # council_create records the first stage without a note; the later moves carry theirs.
+    council.stage_changes.update(note=first_note)
+    for stage, on, note in later:
+        council_change_stage(council=council, stage=stage, changed_on=on, note=note)
     return council

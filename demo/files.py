@@ -1,0 +1,19 @@
+"""The demo's seed tables in ``demo/data/`` (UTF-8 JSON and CSV)."""
+
+import csv
+import json
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_json(name: str):
+    """The parsed content of ``demo/data/<name>``."""
+    with (DATA / name).open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """The rows of ``demo/data/<name>`` as dicts keyed by the header line."""
+    with (DATA / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))

@@ -1,0 +1,267 @@
+"""Demo plans and progress, transcribed from the seed documents into ``data/plans/*.json``.
+
+One file per document, each a list of the plan's versions in order:
+
+- 第2次一関市地域協働推進計画 (seeds 003/004): the five 基本方針 ⑴–⑸ and 事業1–15 with
+  their contents and a schedule over 平成31–35年度 (2019–2023). The PDF text keeps each
+  schedule bar's label but not its position, so each label is applied to all five years
+  (事業15: 調査検討 in 平成31年度, then the label of its bar).
+- 盛岡市 協働のまちづくりの推進 (seed 002): seven 取組項目 under four headings with their
+  実施内容 for 平成22年度, 平成23年度 and 平成24年度上半期, their 達成状況 and the counts the
+  texts give (開催回数, 延べ参加人数; where a text lists グラウンドワーク and ワークショップ
+  separately the entry holds their sum), under Morioka's status vocabulary.
+- 山口市 協働推進プラン (seed 001): the 平成21–24年度 version with 47 推進項目 under
+  推進方針 I–V whose 平成24年度 statuses give the published roll-up exactly (the seed
+  names the items only in an appendix it does not include, so they are numbered, not
+  named), and its revision for 平成25年度 onwards with 推進方針 Ⅰ–Ⅳ, their 推進施策 and the
+  five 数値目標 with baseline (H18), actual (H23) and targets (H24, H29).
+- Community plans of 山目・藤沢 (published, with progress in every review state) and
+  田河津 (a draft): issues from the councils' survey in seed 004 (⑧) and projects from its
+  list of council activities (活動の事例); their wording, role allocation and figures are
+  illustrative.
+
+Everything is created with get_or_create on natural keys: a second run changes nothing.
+"""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core.calendar import parse_period
+from councils.models import Council
+from plans.models import (
+    Indicator,
+    IndicatorValue,
+    ItemSchedule,
+    LocalIssue,
+    Plan,
+    PlanAction,
+    PlanItem,
+    PlanKind,
+    PlanStatus,
+    PlanTransition,
+    Policy,
+    ProgressAction,
+    ProgressEntry,
+    ProgressStatus,
+    ProgressTransition,
+    ReviewState,
+    RoleAllocation,
+    StatusVocabulary,
+)
+
+from .files import read_json
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+DEMO_NOTE = "デモデータ（資料から登録）"
+PLAN_FILES = (
+    "ichinoseki.json",
+    "morioka.json",
+    "yamaguchi.json",
+    "yamanome.json",
+    "fujisawa.json",
+    "takozu.json",
+)
+
+
+def load(stdout=None) -> None:
+    for spec in read_json("plans/vocabularies.json"):
+        _vocabulary(spec)
+    for name in PLAN_FILES:
+        previous = None
+        for spec in read_json(f"plans/{name}"):
+            previous = _plan(spec, revision_of=previous)
+    if stdout:
+        stdout.write(
+            f"  計画 {Plan.objects.count()}（公開中 {Plan.objects.filter(status=PlanStatus.PUBLISHED).count()}）、"
+            f"事業 {PlanItem.objects.count()}、進捗 {ProgressEntry.objects.count()}"
+            f"（審査待ち {ProgressEntry.objects.filter(state=ReviewState.SUBMITTED).count()}）、"
+            f"数値目標 {Indicator.objects.count()}"
+        )
+
+
+def _at(day: str | None) -> datetime | None:
+    """The seeds give days; the demo dates each act at 10:00 Tokyo time."""
+    if day is None:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(10), tzinfo=TOKYO)
+
+
+def _vocabulary(spec) -> StatusVocabulary:
+    vocabulary, _ = StatusVocabulary.objects.get_or_create(
+        name=spec["name"],
+        defaults={"description": spec["description"], "is_default": spec["is_default"]},
+    )
+    for order, (code, label, assessed) in enumerate(spec["statuses"], 1):
+        ProgressStatus.objects.get_or_create(
+            vocabulary=vocabulary,
+            code=code,
+            defaults={"label": label, "order": order, "is_assessed": assessed},
+        )
+    return vocabulary
+
+
+def _plan(spec, *, revision_of: Plan | None) -> Plan:
+    """One plan version with its content, progress and the audit rows of its publication."""
+    council = Council.objects.get(name=spec["council"]) if "council" in spec else None
+    if "vocabulary" in spec:
+        vocabulary = StatusVocabulary.objects.get(name=spec["vocabulary"])
+    else:
+        vocabulary = StatusVocabulary.objects.get(is_default=True)
+    plan, _ = Plan.objects.get_or_create(
+        title=spec["title"],
+        version=spec.get("version", 1),
+        council=council,
+        defaults={
+            "kind": PlanKind.COMMUNITY if council else PlanKind.CITY,
+            "issued_by": spec.get("issued_by") or council.name,
+            "start_year": spec["start_year"],
+            "end_year": spec["end_year"],
+            "vision": spec.get("vision", ""),
+            "summary": spec.get("summary", ""),
+            "vocabulary": vocabulary,
+            "status": spec["status"],
+            "published_at": _at(spec.get("published_on")),
+            "revision_of": revision_of,
+            "revision_note": spec.get("revision_note", ""),
+        },
+    )
+    if plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED):
+        _plan_step(plan, PlanAction.PUBLISH, PlanStatus.DRAFT, PlanStatus.PUBLISHED, DEMO_NOTE)
+        if revision_of is not None:
+            _plan_step(
+                revision_of,
+                PlanAction.SUPERSEDE,
+                PlanStatus.PUBLISHED,
+                PlanStatus.SUPERSEDED,
+                f"第{plan.version}版の公開による",
+                at=plan.published_at,
+            )
+    for order, (title, description) in enumerate(spec.get("issues", ()), 1):
+        LocalIssue.objects.get_or_create(
+            plan=plan, order=order, defaults={"title": title, "description": description}
+        )
+    items = {}
+    years = range(plan.start_year, plan.end_year + 1)
+    for order, policy_spec in enumerate(spec["policies"], 1):
+        policy, _ = Policy.objects.get_or_create(
+            plan=plan,
+            order=order,
+            defaults={
+                "number": policy_spec["number"],
+                "title": policy_spec["title"],
+                "description": policy_spec.get("description", ""),
+            },
+        )
+        for item_spec in policy_spec["items"]:
+            items[item_spec["number"]] = _item(plan, policy, len(items) + 1, item_spec, years)
+    for entry_spec in spec.get("progress", ()):
+        _entry(items[entry_spec["item"]], entry_spec)
+    for order, indicator_spec in enumerate(spec.get("indicators", ()), 1):
+        _indicator(plan, order, indicator_spec)
+    return plan
+
+
+def _plan_step(plan, action, from_status, to_status, comment, *, at=None) -> None:
+    PlanTransition.objects.get_or_create(
+        plan=plan,
+        action=action,
+        defaults={
+            "from_status": from_status,
+            "to_status": to_status,
+            "at": at or plan.published_at,
+            "comment": comment,
+        },
+    )
+
+
+def _item(plan, policy, order, spec, years) -> PlanItem:
+    item, created = PlanItem.objects.get_or_create(
+        plan=plan,
+        number=spec["number"],
+        defaults={
+            "policy": policy,
+            "order": order,
+            "title": spec["title"],
+            "content": spec.get("content", ""),
+        },
+    )
+    if created:
+        # A schedule given as one label applies to every year of the plan.
+        schedule = spec.get("schedule", {})
+        if isinstance(schedule, str):
+            schedule = dict.fromkeys(years, schedule)
+        ItemSchedule.objects.bulk_create(
+            ItemSchedule(item=item, fiscal_year=int(year), text=text)
+            for year, text in schedule.items()
+        )
+        RoleAllocation.objects.bulk_create(
+            RoleAllocation(item=item, order=i, actor=actor, actor_name=name, role=role)
+            for i, (actor, name, role) in enumerate(spec.get("roles", ()), 1)
+        )
+    return item
+
+
+def _entry(item, spec) -> ProgressEntry:
+    """An entry in its review state with the audit rows that would have led there."""
+    period = parse_period(spec["period"])
+    state = spec.get("state", ReviewState.ACCEPTED)
+    submitted, reviewed = _at(spec.get("submitted_on")), _at(spec.get("reviewed_on"))
+    published = _at(spec.get("published_on"))
+    comment, reason = spec.get("comment", ""), spec.get("reason", "")
+    status = ProgressStatus.objects.get(vocabulary_id=item.plan.vocabulary_id, code=spec["status"])
+    entry, created = ProgressEntry.objects.get_or_create(
+        item=item,
+        fiscal_year=period.fiscal_year,
+        half=period.half,
+        defaults={
+            "done": spec["done"],
+            "status": status,
+            "meetings": spec.get("meetings"),
+            "participants": spec.get("participants"),
+            "state": state,
+            "staff_comment": comment,
+            "return_reason": reason,
+            "submitted_at": submitted if state != ReviewState.DRAFT else None,
+            "reviewed_at": reviewed,
+            "published_at": published,
+        },
+    )
+    if created:
+        steps = []
+        if state != ReviewState.DRAFT:
+            steps.append(
+                (ProgressAction.SUBMIT, ReviewState.DRAFT, ReviewState.SUBMITTED, submitted, "")
+            )
+        if state == ReviewState.ACCEPTED:
+            steps.append((ProgressAction.ACCEPT, ReviewState.SUBMITTED, state, reviewed, comment))
+        if state == ReviewState.RETURNED:
+            steps.append((ProgressAction.RETURN, ReviewState.SUBMITTED, state, reviewed, reason))
+        if published:
+            steps.append((ProgressAction.PUBLISH, state, state, published, ""))
+        ProgressTransition.objects.bulk_create(
+            ProgressTransition(entry=entry, action=a, from_state=f, to_state=t, at=at, comment=c)
+            for a, f, t, at, c in steps
+        )
+    return entry
+
+
+def _indicator(plan, order, spec) -> Indicator:
+    indicator, created = Indicator.objects.get_or_create(
+        plan=plan,
+        name=spec["name"],
+        defaults={
+            "order": order,
+            "unit": spec["unit"],
+            "baseline_year": spec["baseline_year"],
+            "baseline_value": Decimal(spec["baseline_value"]),
+            "decimal_places": spec["decimal_places"],
+            "source": spec["source"],
+        },
+    )
+    if created:
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(indicator=indicator, fiscal_year=year, kind=kind, value=Decimal(value))
+            for kind, year, value in spec["values"]
+        )
+    return indicator
