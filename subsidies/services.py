@@ -264,9 +264,9 @@ def create_application(
             action=ApplicationAction.CREATE,
             from_status=Status.DRAFT,
             to_status=Status.DRAFT,
+            at=at or timezone.now(),
             actor=actor,
             actor_role=role,
-            at=at or timezone.now(),
             comment=comment or ("窓口代行入力" if proxy else ""),
             changes=(
                 {"requested_amount": [None, application.requested_amount]}
