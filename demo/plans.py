@@ -20,7 +20,12 @@ One file per document, each a list of the plan's versions in order:
   list of council activities (活動の事例); their wording, role allocation and figures are
   illustrative.
 
-Everything is created with get_or_create on natural keys: a second run changes nothing.
+Content is created with get_or_create on natural keys. Each plan version and entry starts
+as a draft and reaches the state its file gives through the lifecycle services
+(``plan_transition``, ``progress_transition``) as past acts: dated on the days the files
+give (a community plan is submitted on the day it is published), taken by the city or the
+council with no named login, so the audit rows are the services' own. Only what is
+created in this run is moved: a second run changes nothing.
 """
 
 from datetime import date, datetime, time
@@ -39,16 +44,15 @@ from plans.models import (
     PlanItem,
     PlanKind,
     PlanStatus,
-    PlanTransition,
     Policy,
     ProgressAction,
     ProgressEntry,
     ProgressStatus,
-    ProgressTransition,
     ReviewState,
     RoleAllocation,
     StatusVocabulary,
 )
+from plans.services import OWNER, PUBLISHER, REVIEWER, plan_transition, progress_transition
 
 from .files import read_json
 
@@ -80,10 +84,8 @@ def load(stdout=None) -> None:
         )
 
 
-def _at(day: str | None) -> datetime | None:
+def _at(day: str) -> datetime:
     """The seeds give days; the demo dates each act at 10:00 Tokyo time."""
-    if day is None:
-        return None
     return datetime.combine(date.fromisoformat(day), time(10), tzinfo=TOKYO)
 
 
@@ -102,13 +104,13 @@ def _vocabulary(spec) -> StatusVocabulary:
 
 
 def _plan(spec, *, revision_of: Plan | None) -> Plan:
-    """One plan version with its content, progress and the audit rows of its publication."""
+    """One plan version with its content, moved to its file's status, then its progress."""
     council = Council.objects.get(name=spec["council"]) if "council" in spec else None
     if "vocabulary" in spec:
         vocabulary = StatusVocabulary.objects.get(name=spec["vocabulary"])
     else:
         vocabulary = StatusVocabulary.objects.get(is_default=True)
-    plan, _ = Plan.objects.get_or_create(
+    plan, created = Plan.objects.get_or_create(
         title=spec["title"],
         version=spec.get("version", 1),
         council=council,
@@ -120,23 +122,10 @@ def _plan(spec, *, revision_of: Plan | None) -> Plan:
             "vision": spec.get("vision", ""),
             "summary": spec.get("summary", ""),
             "vocabulary": vocabulary,
-            "status": spec["status"],
-            "published_at": _at(spec.get("published_on")),
             "revision_of": revision_of,
             "revision_note": spec.get("revision_note", ""),
         },
     )
-    if plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED):
-        _plan_step(plan, PlanAction.PUBLISH, PlanStatus.DRAFT, PlanStatus.PUBLISHED, DEMO_NOTE)
-        if revision_of is not None:
-            _plan_step(
-                revision_of,
-                PlanAction.SUPERSEDE,
-                PlanStatus.PUBLISHED,
-                PlanStatus.SUPERSEDED,
-                f"第{plan.version}版の公開による",
-                at=plan.published_at,
-            )
     for order, (title, description) in enumerate(spec.get("issues", ()), 1):
         LocalIssue.objects.get_or_create(
             plan=plan, order=order, defaults={"title": title, "description": description}
@@ -155,6 +144,8 @@ def _plan(spec, *, revision_of: Plan | None) -> Plan:
         )
         for item_spec in policy_spec["items"]:
             items[item_spec["number"]] = _item(plan, policy, len(items) + 1, item_spec, years)
+    if created:
+        _plan_acts(plan, spec)
     for entry_spec in spec.get("progress", ()):
         _entry(items[entry_spec["item"]], entry_spec)
     for order, indicator_spec in enumerate(spec.get("indicators", ()), 1):
@@ -162,17 +153,23 @@ def _plan(spec, *, revision_of: Plan | None) -> Plan:
     return plan
 
 
-def _plan_step(plan, action, from_status, to_status, comment, *, at=None) -> None:
-    PlanTransition.objects.get_or_create(
-        plan=plan,
-        action=action,
-        defaults={
-            "from_status": from_status,
-            "to_status": to_status,
-            "at": at or plan.published_at,
-            "comment": comment,
-        },
-    )
+def _plan_acts(plan, spec) -> None:
+    """Submit and publish a new draft as its file says (a community plan is submitted on
+    ``submitted_on``, else on the day it is published). Publishing a revision supersedes
+    the version before it: the service does that, so a superseded version is published
+    here and superseded when its revision is."""
+    if spec["status"] == PlanStatus.DRAFT:
+        return
+    steps = [(PlanAction.PUBLISH, PUBLISHER, spec.get("published_on"))]
+    if spec["status"] == PlanStatus.SUBMITTED:
+        steps = []
+    if plan.kind == PlanKind.COMMUNITY:
+        submitted = spec.get("submitted_on") or spec["published_on"]
+        steps.insert(0, (PlanAction.SUBMIT, OWNER, submitted))
+    for action, role, day in steps:
+        plan_transition(
+            plan=plan, action=action, actor=None, role=role, at=_at(day), comment=DEMO_NOTE
+        )
 
 
 def _item(plan, policy, order, spec, years) -> PlanItem:
@@ -203,12 +200,12 @@ def _item(plan, policy, order, spec, years) -> PlanItem:
 
 
 def _entry(item, spec) -> ProgressEntry:
-    """An entry in its review state with the audit rows that would have led there."""
+    """A draft entry with its content, moved to its file's review state.
+
+    Submitted by the council, accepted (with the city's comment) or returned (with the
+    reason) by a reviewer, published by the city, each on the day the file gives.
+    """
     period = parse_period(spec["period"])
-    state = spec.get("state", ReviewState.ACCEPTED)
-    submitted, reviewed = _at(spec.get("submitted_on")), _at(spec.get("reviewed_on"))
-    published = _at(spec.get("published_on"))
-    comment, reason = spec.get("comment", ""), spec.get("reason", "")
     status = ProgressStatus.objects.get(vocabulary_id=item.plan.vocabulary_id, code=spec["status"])
     entry, created = ProgressEntry.objects.get_or_create(
         item=item,
@@ -219,29 +216,21 @@ def _entry(item, spec) -> ProgressEntry:
             "status": status,
             "meetings": spec.get("meetings"),
             "participants": spec.get("participants"),
-            "state": state,
-            "staff_comment": comment,
-            "return_reason": reason,
-            "submitted_at": submitted if state != ReviewState.DRAFT else None,
-            "reviewed_at": reviewed,
-            "published_at": published,
         },
     )
-    if created:
-        steps = []
-        if state != ReviewState.DRAFT:
-            steps.append(
-                (ProgressAction.SUBMIT, ReviewState.DRAFT, ReviewState.SUBMITTED, submitted, "")
-            )
-        if state == ReviewState.ACCEPTED:
-            steps.append((ProgressAction.ACCEPT, ReviewState.SUBMITTED, state, reviewed, comment))
-        if state == ReviewState.RETURNED:
-            steps.append((ProgressAction.RETURN, ReviewState.SUBMITTED, state, reviewed, reason))
-        if published:
-            steps.append((ProgressAction.PUBLISH, state, state, published, ""))
-        ProgressTransition.objects.bulk_create(
-            ProgressTransition(entry=entry, action=a, from_state=f, to_state=t, at=at, comment=c)
-            for a, f, t, at, c in steps
+    state = spec.get("state", ReviewState.ACCEPTED)
+    if not created or state == ReviewState.DRAFT:
+        return entry
+    steps = [(ProgressAction.SUBMIT, OWNER, "submitted_on", "")]
+    if state == ReviewState.ACCEPTED:
+        steps.append((ProgressAction.ACCEPT, REVIEWER, "reviewed_on", spec.get("comment", "")))
+    if state == ReviewState.RETURNED:
+        steps.append((ProgressAction.RETURN, REVIEWER, "reviewed_on", spec["reason"]))
+    if "published_on" in spec:
+        steps.append((ProgressAction.PUBLISH, PUBLISHER, "published_on", ""))
+    for action, role, day, comment in steps:
+        progress_transition(
+            entry=entry, action=action, actor=None, role=role, at=_at(spec[day]), comment=comment
         )
     return entry
 

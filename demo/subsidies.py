@@ -15,13 +15,10 @@ from django.utils import timezone
 from councils.models import Council
 from subsidies import services
 from subsidies.models import (
-    ActorRole,
     Application,
-    ApplicationEvent,
     Budget,
     ExpenseCategory,
     ProgrammeRule,
-    Status,
     SubsidyProgramme,
 )
 
@@ -97,8 +94,9 @@ def load(stdout=None) -> None:
 
 # Applications across the lifecycle, in data/applications.json: council area, programme,
 # fiscal year, title, purpose, work period, requested amount, plan lines (and the report's
-# actual lines), and steps. Steps replay the real transition handlers as past records
-# (services.record_past_transition): the audit rows name the system, not a person.
+# actual lines), and steps. The creation and the steps go through the lifecycle services
+# as past acts (create_application with at=, record_past_transition): the audit rows name
+# the system, not a person.
 
 DEMO_NOTE = "デモデータ"
 
@@ -124,27 +122,19 @@ def applications(stdout=None) -> None:
         start, end = (date.fromisoformat(day) for day in spec["period"])
         steps = [_step(step) for step in spec["steps"]]
         first_day = steps[0][1] if steps else date(spec["year"], 4, 1)
-        application = Application.objects.create(
+        application = services.create_application(
             council=council,
             programme=programme,
             fiscal_year=spec["year"],
+            actor=None,
+            at=_at(first_day),
+            comment=DEMO_NOTE,
+            lines=_line_inputs(spec["lines"], categories),
             title=spec["title"],
             purpose=spec["purpose"],
             work_starts_on=start,
             work_ends_on=end,
             requested_amount=spec["requested"],
-            created_at=_at(first_day),
-        )
-        services.replace_lines(application, "plan", _line_inputs(spec["lines"], categories))
-        ApplicationEvent.objects.create(
-            application=application,
-            action="create",
-            from_status=Status.DRAFT,
-            to_status=Status.DRAFT,
-            actor_role=ActorRole.SYSTEM,
-            at=_at(first_day),
-            comment=DEMO_NOTE,
-            changes={"requested_amount": [None, spec["requested"]]},
         )
         for action, day, data in steps:
             comment = data.pop("comment", DEMO_NOTE)

@@ -113,8 +113,43 @@ def _table(*moves: Move) -> dict[str, Move]:
     return {move.action: move for move in moves}
 
 
+def _check_past_act(*, actor, at, role) -> None:
+    """Refuse, as a programming error, a call mixing a live act with a past act's arguments.
+
+    A past act (``at`` given) may be recorded without a login only by naming the role
+    it was taken in (``role``); ``role`` means nothing for a live act or with a login.
+    """
+    if at is not None and at > timezone.now():
+        raise ValueError("a past act cannot be dated in the future")
+    if role is not None and (actor is not None or at is None):
+        raise ValueError("role= is only for a past act recorded without an actor (at= given)")
+
+
+def _acts_in_role(*, plan, role: str, actor, as_role: str | None) -> bool:
+    """Whether the act may be taken in the table row's ``role``.
+
+    A login must hold the role now (:func:`actor_has_role`); a past act recorded without
+    one (``as_role`` named, checked by ``_check_past_act``) must name the row's role.
+    """
+    if as_role is not None:
+        return as_role == role
+    return actor_has_role(plan=plan, role=role, actor=actor)
+
+
 def _take_move(
-    move, current, state_field: str, audit, *, label, noun, plan, actor, comment, also_save=()
+    move,
+    current,
+    state_field: str,
+    audit,
+    *,
+    label,
+    noun,
+    plan,
+    actor,
+    comment,
+    at=None,
+    as_role=None,
+    also_save=(),
 ):
     """The one guarded step of every lifecycle, on a row the caller has locked.
 
@@ -124,6 +159,9 @@ def _take_move(
     with ``update_fields`` and writes the audit row ``audit(state_before)`` builds (who,
     when and why filled in). Public pages are cleared after the commit when the move
     changed what they show. Returns (the audit row, the fields changed).
+
+    ``at`` dates a past act (default: now); ``as_role`` is the role a past act without
+    an actor was taken in (the table's role check still applies to it).
 
     Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required`` or the handler's own codes; nothing is saved then.
@@ -137,7 +175,7 @@ def _take_move(
             noun=noun,
             action=label,
         )
-    if not actor_has_role(plan=plan, role=move.role, actor=actor):
+    if not _acts_in_role(plan=plan, role=move.role, actor=actor, as_role=as_role):
         _refuse(
             "この%(noun)sに「%(action)s」を行う権限がありません。",
             "actor_not_allowed",
@@ -146,7 +184,7 @@ def _take_move(
         )
     if move.comment_prompt and not comment:
         _refuse(move.comment_prompt, "comment_required", action=label)
-    now = timezone.now()
+    now = at or timezone.now()
     fields = move.apply(current, actor=actor, comment=comment, now=now)
     if move.target is not None:
         setattr(current, state_field, move.target)
@@ -281,9 +319,14 @@ def progress_allowed_actions(*, entry: ProgressEntry, actor) -> list[str]:
 
 
 def progress_transition(
-    *, entry: ProgressEntry, action: str, actor, comment: str = ""
+    *, entry: ProgressEntry, action: str, actor, comment: str = "", at=None, role=None
 ) -> ProgressTransition:
     """Apply one review step to ``entry`` (a row of PROGRESS_TRANSITIONS) and record it.
+
+    ``at`` records a past act at that time instead of now; with ``actor=None`` it needs
+    the ``role`` (OWNER, REVIEWER, LIAISON, PUBLISHER) the act was taken in, and the
+    audit row names no actor. ValueError for ``role`` without ``at`` or with an actor,
+    or ``at`` in the future.
 
     Raises TransitionRefused with code ``transition_not_allowed`` (not from this state),
     ``actor_not_allowed`` (wrong role), ``comment_required`` (return/reopen/comment
@@ -293,6 +336,7 @@ def progress_transition(
     move = PROGRESS_TRANSITIONS.get(action)
     if move is None:
         raise ValueError(f"unknown action {action!r}")
+    _check_past_act(actor=actor, at=at, role=role)
     comment = (comment or "").strip()
     with transaction.atomic():
         # Lock the row so two reviewers cannot both act on the state they read.
@@ -311,6 +355,8 @@ def progress_transition(
             plan=current.item.plan,
             actor=actor,
             comment=comment,
+            at=at,
+            as_role=role,
             also_save=["updated_at"],
         )
     # The caller's object reflects the saved row.
@@ -446,15 +492,20 @@ def plan_allowed_actions(*, plan: Plan, actor) -> list[str]:
     ]
 
 
-def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> PlanTransition:
+def plan_transition(
+    *, plan: Plan, action: str, actor, comment: str = "", at=None, role=None
+) -> PlanTransition:
     """Move a plan version through submit / return / publish (a row of PLAN_TRANSITIONS)
     and record it.
+
+    ``at`` and ``role`` record a past act as in :func:`progress_transition`.
 
     Raises TransitionRefused: ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required``, ``plan_empty`` (publishing a plan without items).
     """
     if action not in PlanAction.values:
         raise ValueError(f"unknown action {action!r}")
+    _check_past_act(actor=actor, at=at, role=role)
     comment = (comment or "").strip()
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -471,6 +522,8 @@ def plan_transition(*, plan: Plan, action: str, actor, comment: str = "") -> Pla
             plan=current,
             actor=actor,
             comment=comment,
+            at=at,
+            as_role=role,
         )
     plan.status, plan.published_at = current.status, current.published_at
     return record

@@ -119,6 +119,31 @@ def application_transition(
     handlers). Raises TransitionError (codes: unknown_action, transition_not_allowed,
     role_not_allowed and each handler's own) and changes nothing when refused.
     """
+    return _take_move(application, action, actor=actor, comment=comment, data=data)
+
+
+def record_past_transition(
+    *, application: Application, action: str, at, comment: str = "", **data
+) -> Application:
+    """Record a move that happened outside the portal (paper-era grants, demo data).
+
+    The same step as :func:`application_transition` (the table's sources, the handlers'
+    checks, the audit row, the public pages), except the role: the audit row names the
+    system as the actor, dated ``at``, so it never passes for a person's act. No e-mail
+    is sent. Raises TransitionError like application_transition.
+    """
+    _take_move(application, action, actor=None, comment=comment, data=data, at=at)
+    return application
+
+
+def _take_move(application, action, *, actor, comment, data, at=None) -> Application:
+    """The lifecycle's one guarded step; ``at`` records a past act by the system.
+
+    Locks the row, refuses an action the table does not have or that does not start
+    from the locked status, and (a live act) an actor without the row's role; then
+    runs the handler, saves, writes the audit row, clears public pages when the row
+    says so and, for a live act, e-mails the other side after the commit.
+    """
     if action not in _BY_ACTION:
         raise TransitionError(
             "「%(action)s」という操作はありません。", "unknown_action", action=action
@@ -132,15 +157,17 @@ def application_transition(
             .get(pk=application.pk)
         )
         row = _row_from(locked.status, action)
-        if row.role not in actor_roles(locked, actor):
+        role = ActorRole.SYSTEM if at is not None else row.role
+        if at is None and row.role not in actor_roles(locked, actor):
             raise TransitionError(
                 "「%(action)s」は%(role)sだけが行えます。",
                 "role_not_allowed",
                 action=row.label,
                 role=ActorRole(row.role).label,
             )
-        event = _apply(locked, row, actor=actor, role=row.role, comment=comment, data=data)
-        transaction.on_commit(lambda: _send_mail(event.pk), robust=True)
+        event = _apply(locked, row, actor=actor, role=role, comment=comment, data=data, at=at)
+        if at is None:
+            transaction.on_commit(lambda: _send_mail(event.pk), robust=True)
         if row.public:
             announce_public_change(Application, robust=True)
     for field in Application._meta.concrete_fields:
@@ -190,28 +217,6 @@ def _apply(locked, row, *, actor, role, comment, data, at=None) -> ApplicationEv
     )
 
 
-def record_past_transition(
-    *, application: Application, action: str, at, comment: str = "", **data
-) -> Application:
-    """Record a move that happened outside the portal (paper-era grants, demo data).
-
-    The same checks and handlers as :func:`application_transition`, except the role: the
-    audit row names the system as the actor, so it never passes for a person's act. No
-    e-mail is sent. Raises TransitionError like application_transition.
-    """
-    row = _row_from(application.status, action)
-    with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("programme", "council")
-            .get(pk=application.pk)
-        )
-        _apply(locked, row, actor=None, role=ActorRole.SYSTEM, comment=comment, data=data, at=at)
-    for field in Application._meta.concrete_fields:
-        setattr(application, field.attname, getattr(locked, field.attname))
-    return application
-
-
 def create_application(
     *,
     council,
@@ -220,18 +225,28 @@ def create_application(
     actor,
     lines: Sequence[LineInput] = (),
     proxy: bool = False,
+    at=None,
+    comment: str = "",
     **fields,
 ) -> Application:
     """A new draft with its planned lines; ``proxy`` marks a 窓口代行入力 by staff.
 
+    ``at`` records a creation made outside the portal (paper-era grants, demo data) at
+    that time; with ``actor=None`` (allowed only then) the audit row names the system,
+    as :func:`record_past_transition` does. ``comment`` goes on the audit row.
     Raises TransitionError (role_not_allowed) when the actor may not file for the council.
     """
-    probe = Application(council=council, programme=programme, fiscal_year=fiscal_year)
-    roles = actor_roles(probe, actor)
-    if (STAFF if proxy else SECRETARY) not in roles:
+    role = STAFF if proxy else SECRETARY
+    if actor is None and at is not None:
+        role = ActorRole.SYSTEM
+    elif role not in actor_roles(
+        Application(council=council, programme=programme, fiscal_year=fiscal_year), actor
+    ):
         raise TransitionError(
             "この地域協働体の申請を作成する権限がありません。", "role_not_allowed"
         )
+    if at is not None:
+        fields["created_at"] = at
     with transaction.atomic():
         application = Application(
             council=council,
@@ -249,9 +264,10 @@ def create_application(
             action=ApplicationAction.CREATE,
             from_status=Status.DRAFT,
             to_status=Status.DRAFT,
+            at=at or timezone.now(),
             actor=actor,
-            actor_role=STAFF if proxy else SECRETARY,
-            comment="窓口代行入力" if proxy else "",
+            actor_role=role,
+            comment=comment or ("窓口代行入力" if proxy else ""),
             changes=(
                 {"requested_amount": [None, application.requested_amount]}
                 if application.requested_amount is not None

@@ -1,6 +1,8 @@
 """load_demo loads the seed content, gives Yamaguchi's published figures, and is idempotent."""
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -109,3 +111,31 @@ def test_demo_community_plans_have_progress_in_every_state(demo):
         ReviewState.ACCEPTED,
     }
     assert Plan.objects.get(council__name="田河津地域協働体").status == PlanStatus.DRAFT
+
+
+def test_demo_states_are_the_lifecycle_services_past_acts(demo):
+    tokyo = ZoneInfo("Asia/Tokyo")
+    old = Plan.objects.get(council__name="山目地域協働体", version=1)
+    assert list(
+        old.transitions.values_list("action", "from_status", "to_status", "at", "actor")
+    ) == [
+        ("submit", "draft", "submitted", datetime(2016, 4, 1, 10, tzinfo=tokyo), None),
+        ("publish", "submitted", "published", datetime(2016, 4, 1, 10, tzinfo=tokyo), None),
+        ("supersede", "published", "superseded", datetime(2024, 4, 1, 10, tzinfo=tokyo), None),
+    ]
+    entry = ProgressEntry.objects.get(item__plan=old, fiscal_year=2023)
+    assert list(entry.transitions.values_list("action", "to_state", "at", "actor", "comment")) == [
+        ("submit", "submitted", datetime(2024, 4, 22, 10, tzinfo=tokyo), None, ""),
+        (
+            "accept",
+            "accepted",
+            datetime(2024, 5, 10, 10, tzinfo=tokyo),
+            None,
+            "計画どおり実施されています。",
+        ),
+        ("publish", "accepted", datetime(2024, 5, 31, 10, tzinfo=tokyo), None, ""),
+    ]
+    assert (entry.staff_comment, entry.published_at) == (
+        "計画どおり実施されています。",
+        datetime(2024, 5, 31, 10, tzinfo=tokyo),
+    )

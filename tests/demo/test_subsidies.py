@@ -1,6 +1,8 @@
 """The demo loads Ichinoseki's programmes as the plan states them, and is idempotent."""
 
+from datetime import datetime
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -8,7 +10,7 @@ from django.apps import apps
 from councils.models import Stage
 from demo import councils as councils_demo
 from demo import subsidies as demo
-from subsidies.models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
+from subsidies.models import Application, Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,21 @@ def test_engine_tests_use_the_demo_rules():
             for code, name in DEMO_RULES[rule.programme.code].category_names.items()
             if code in terms.eligible_categories
         }
+
+
+def test_demo_applications_are_created_and_moved_by_the_lifecycle_services():
+    councils_demo.load()
+    demo.load()
+    application = Application.objects.get(title="地域の見守り活動と世代間交流事業")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert application.created_at == datetime(2025, 4, 18, 10, tzinfo=tokyo)
+    assert list(
+        application.events.order_by("at", "pk")[:3].values_list(
+            "action", "actor", "actor_role", "at", "comment"
+        )
+    ) == [
+        ("create", None, "system", datetime(2025, 4, 18, 10, tzinfo=tokyo), "デモデータ"),
+        ("submit", None, "system", datetime(2025, 4, 18, 10, tzinfo=tokyo), "デモデータ"),
+        ("decide", None, "system", datetime(2025, 5, 20, 10, tzinfo=tokyo), "デモデータ"),
+    ]
+    assert application.events.first().changes == {"requested_amount": [None, 2_620_000]}
