@@ -24,11 +24,13 @@ from core.money import yen_amount
 from councils.models import Council
 
 from . import exports, selectors, services
+from .downloads import attachment_response, notice_response
 from .forms import (
     STAFF_FORMS,
     ApplicationForm,
     AttachmentsForm,
     StartForm,
+    add_errors,
     line_formset,
 )
 from .models import (
@@ -44,7 +46,6 @@ from .models import (
     LineKind,
     Notice,
 )
-from .views import add_errors, attachment_response, notice_response, save_uploads
 
 STAFF_PERMISSION = "subsidies.change_application"
 
@@ -556,8 +557,11 @@ class ApplicationAdmin(admin.ModelAdmin):
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 **values,
             )
-        save_uploads(
-            application, uploads.cleaned_data["files"], AttachmentKind.APPLICATION, request.user
+        services.attachments_save(
+            application=application,
+            uploads=uploads.cleaned_data["files"],
+            kind=AttachmentKind.APPLICATION,
+            actor=request.user,
         )
         if submit:
             services.application_transition(

@@ -40,6 +40,7 @@ from .models import (
     ApplicationAction,
     ApplicationEvent,
     ApplicationLine,
+    Attachment,
     Budget,
     ExpenseCategory,
     LineKind,
@@ -332,6 +333,38 @@ def stored_lines(application: Application, kind: str) -> list[LineInput]:
 
 
 # Checks shared by the forms (before saving) and the transitions -----------------------
+
+
+def attachments_save(*, application: Application, uploads, kind: str, actor) -> list[Attachment]:
+    """Store checked uploads (``(file, content_type)`` pairs) as attachments of ``application``.
+
+    Raises nothing of its own; the caller checks the files (subsidies.forms.validate_upload).
+    """
+    saved = []
+    for upload, content_type in uploads:
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def attachment_delete(*, attachment: Attachment, actor) -> None:
+    """Delete an attachment and its file while the application can still be (re)submitted.
+
+    Raises TransitionError ``attachment_locked`` once the application is submitted.
+    """
+    if not action_open(attachment.application, ApplicationAction.SUBMIT):
+        raise TransitionError("提出済みの添付書類は削除できません。", code="attachment_locked")
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 def engine_grant(

@@ -7,8 +7,13 @@ from django.urls import reverse
 from plans import services
 from plans.models import Plan, PlanItem, PlanStatus, ProgressAction, ProgressEntry, ReviewState
 from tests.factories import CouncilFactory
-
-from .factories import EntryFactory, PlanFactory, PlanItemFactory, PolicyFactory, VocabularyFactory
+from tests.plans.factories import (
+    EntryFactory,
+    PlanFactory,
+    PlanItemFactory,
+    PolicyFactory,
+    VocabularyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
