@@ -41,7 +41,6 @@ from .models import (
     ApplicationEvent,
     ApplicationLine,
     Attachment,
-    AttachmentKind,
     DocumentCounter,
     LineKind,
     Notice,
@@ -536,32 +535,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         rule = selectors.rule_for(form.cleaned_data["programme"], form.cleaned_data["fiscal_year"])
         if not formset.check_categories(rule.terms().eligible_categories):
             raise ValidationError("対象外の経費区分があります。", code="category_not_allowed")
-        values = form.field_values()
-        if application is None:
-            application = services.create_application(
-                council=council,
-                programme=form.cleaned_data["programme"],
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                actor=request.user,
-                lines=formset.lines(),
-                proxy=True,
-                **values,
-            )
-        else:
-            application = services.update_draft(
-                application=application,
-                actor=request.user,
-                lines=formset.lines(),
-                council=council,
-                programme=form.cleaned_data["programme"],
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                **values,
-            )
-        services.attachments_save(
+        application = services.application_save_draft(
             application=application,
-            uploads=uploads.cleaned_data["files"],
-            kind=AttachmentKind.APPLICATION,
+            council=council,
+            programme=form.cleaned_data["programme"],
+            fiscal_year=form.cleaned_data["fiscal_year"],
             actor=request.user,
+            lines=formset.lines(),
+            uploads=uploads.cleaned_data["files"],
+            proxy=True,
+            **form.field_values(),
         )
         if submit:
             services.application_transition(

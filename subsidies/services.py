@@ -41,6 +41,7 @@ from .models import (
     ApplicationEvent,
     ApplicationLine,
     Attachment,
+    AttachmentKind,
     Budget,
     ExpenseCategory,
     LineKind,
@@ -298,6 +299,50 @@ def update_draft(
                 changes={"requested_amount": [before, locked.requested_amount]},
             )
     return locked
+
+
+def application_save_draft(
+    *,
+    application: Application | None,
+    council,
+    programme,
+    fiscal_year: int,
+    actor,
+    lines: Sequence[LineInput],
+    uploads=(),
+    proxy: bool = False,
+    **fields,
+) -> Application:
+    """Create the draft (``application`` None) or save edits to it, with its planned lines
+    and the checked uploads as application attachments, all or none.
+
+    Raises TransitionError (role_not_allowed, not_editable) or ValidationError.
+    """
+    with transaction.atomic():
+        if application is None:
+            application = create_application(
+                council=council,
+                programme=programme,
+                fiscal_year=fiscal_year,
+                actor=actor,
+                lines=lines,
+                proxy=proxy,
+                **fields,
+            )
+        else:
+            application = update_draft(
+                application=application,
+                actor=actor,
+                lines=lines,
+                council=council,
+                programme=programme,
+                fiscal_year=fiscal_year,
+                **fields,
+            )
+        attachments_save(
+            application=application, uploads=uploads, kind=AttachmentKind.APPLICATION, actor=actor
+        )
+    return application
 
 
 def replace_lines(application: Application, kind: str, lines: Sequence[LineInput]) -> None:

@@ -70,32 +70,16 @@ def _edit(request, application=None):
         to_confirm = "confirm" in request.POST
         if _valid(form, formset, uploads, request, application, to_confirm):
             try:
-                with transaction.atomic():
-                    values = form.field_values()
-                    if application is None:
-                        application = services.create_application(
-                            council=request.council,
-                            programme=form.cleaned_data["programme"],
-                            fiscal_year=form.cleaned_data["fiscal_year"],
-                            actor=request.user,
-                            lines=formset.lines(),
-                            **values,
-                        )
-                    else:
-                        application = services.update_draft(
-                            application=application,
-                            actor=request.user,
-                            lines=formset.lines(),
-                            programme=form.cleaned_data["programme"],
-                            fiscal_year=form.cleaned_data["fiscal_year"],
-                            **values,
-                        )
-                    services.attachments_save(
-                        application=application,
-                        uploads=uploads.cleaned_data["files"],
-                        kind=AttachmentKind.APPLICATION,
-                        actor=request.user,
-                    )
+                application = services.application_save_draft(
+                    application=application,
+                    council=request.council,
+                    programme=form.cleaned_data["programme"],
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    actor=request.user,
+                    lines=formset.lines(),
+                    uploads=uploads.cleaned_data["files"],
+                    **form.field_values(),
+                )
             except ValidationError as error:
                 add_errors(form, error, formset)
             else:
