@@ -313,8 +313,8 @@ def application_save_draft(
     proxy: bool = False,
     **fields,
 ) -> Application:
-    """Create the draft (``application`` None) or save edits to it, with its planned lines
-    and the checked uploads as application attachments, all or none.
+    """Create the draft (``application`` None; ``proxy`` for staff's 窓口代行入力) or save
+    edits to it, with its planned lines and the checked uploads as attachments, all or none.
 
     Raises TransitionError (role_not_allowed, not_editable) or ValidationError.
     """
