@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "plans",
     "subsidies",
     "staffing",
+    "portal",
     "reports",
     "demo",
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.views import PasswordChangeView
-from councils.views import after_login
+from portal.views.home import after_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,10 +20,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/after-login/", after_login, name="after_login"),
-    path("portal/", include("councils.urls")),
-    # Each app's secretary-portal pages and public pages get their own prefix.
-    path("portal/subsidies/", include("subsidies.portal_urls")),
-    path("portal/plans/", include("plans.portal_urls")),
+    path("portal/", include("portal.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -174,6 +174,17 @@ def plan_in_force(council) -> Plan | None:
     return Plan.objects.filter(council=council, status=PlanStatus.PUBLISHED).first()
 
 
+def council_progress_counts(council) -> dict[str, int]:
+    """How many of the council's progress entries are draft, submitted, returned and
+    accepted (keys ``draft``, ``submitted``, ``returned``, ``accepted``). One query."""
+    return ProgressEntry.objects.filter(item__plan__council=council).aggregate(
+        draft=Count("pk", filter=Q(state=ReviewState.DRAFT)),
+        submitted=Count("pk", filter=Q(state=ReviewState.SUBMITTED)),
+        returned=Count("pk", filter=Q(state=ReviewState.RETURNED)),
+        accepted=Count("pk", filter=Q(state=ReviewState.ACCEPTED)),
+    )
+
+
 @dataclass(frozen=True)
 class ProgressRow:
     item: PlanItem

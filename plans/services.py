@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from core.calendar import Period
@@ -568,6 +569,69 @@ def plan_create_community(*, council, actor, **fields) -> Plan:
     plan.full_clean()
     plan.save()
     return plan
+
+
+def plan_update(*, plan: Plan, actor, **fields) -> Plan:
+    """Change the basic fields of a draft plan (title, years, vision, summary, note).
+
+    Raises TransitionRefused ``plan_not_editable`` or ``actor_not_allowed``, or
+    ValidationError when the values do not fit the model.
+    """
+    check_plan_editable(plan=plan, actor=actor)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save(update_fields=list(fields))
+    return plan
+
+
+def plan_rows_save(*, plan: Plan, formset, actor) -> None:
+    """Save a validated inline formset of a draft plan's rows (local issues or policies):
+    the added, changed and deleted rows, all or none.
+
+    Raises TransitionRefused ``plan_not_editable`` or ``actor_not_allowed``, or
+    ``policy_in_use`` (a policy that items still use cannot be deleted).
+    """
+    check_plan_editable(plan=plan, actor=actor)
+    try:
+        with transaction.atomic():
+            formset.save()
+    except ProtectedError:
+        _refuse(
+            "事業が登録されている方針は削除できません。先に事業の方針を変えてください。",
+            "policy_in_use",
+        )
+
+
+def plan_item_save(*, form, roles, schedule, actor) -> PlanItem:
+    """Save an item of a draft plan (a validated ModelForm) with its role rows (a validated
+    formset) and its schedule rows, which are checked against the saved item; all or none.
+
+    Raises TransitionRefused ``plan_not_editable`` or ``actor_not_allowed``, or
+    ValidationError ``invalid_schedule`` (the errors are on the schedule formset).
+    """
+    check_plan_editable(plan=form.instance.plan, actor=actor)
+    with transaction.atomic():
+        item = form.save()
+        schedule.instance = item
+        if not schedule.is_valid():
+            raise ValidationError("年度ごとの予定を確認してください。", code="invalid_schedule")
+        roles.instance = item
+        roles.save()
+        schedule.save()
+    return item
+
+
+def plan_item_delete(*, item: PlanItem, actor) -> None:
+    """Delete an item of a draft plan that has no progress recorded.
+
+    Raises TransitionRefused ``plan_not_editable``, ``actor_not_allowed`` or
+    ``item_has_progress``.
+    """
+    check_plan_editable(plan=item.plan, actor=actor)
+    if item.entries.exists():
+        _refuse("進捗が記録された事業は削除できません。", "item_has_progress")
+    item.delete()
 
 
 def plan_revise(*, plan: Plan, actor, note: str = "") -> Plan:

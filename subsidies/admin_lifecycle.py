@@ -24,11 +24,13 @@ from core.money import yen_amount
 from councils.models import Council
 
 from . import exports, selectors, services
+from .downloads import attachment_response, notice_response
 from .forms import (
     STAFF_FORMS,
     ApplicationForm,
     AttachmentsForm,
     StartForm,
+    add_errors,
     line_formset,
 )
 from .models import (
@@ -39,12 +41,10 @@ from .models import (
     ApplicationEvent,
     ApplicationLine,
     Attachment,
-    AttachmentKind,
     DocumentCounter,
     LineKind,
     Notice,
 )
-from .views import add_errors, attachment_response, notice_response, save_uploads
 
 STAFF_PERMISSION = "subsidies.change_application"
 
@@ -535,29 +535,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         rule = selectors.rule_for(form.cleaned_data["programme"], form.cleaned_data["fiscal_year"])
         if not formset.check_categories(rule.terms().eligible_categories):
             raise ValidationError("対象外の経費区分があります。", code="category_not_allowed")
-        values = form.field_values()
-        if application is None:
-            application = services.create_application(
-                council=council,
-                programme=form.cleaned_data["programme"],
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                actor=request.user,
-                lines=formset.lines(),
-                proxy=True,
-                **values,
-            )
-        else:
-            application = services.update_draft(
-                application=application,
-                actor=request.user,
-                lines=formset.lines(),
-                council=council,
-                programme=form.cleaned_data["programme"],
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                **values,
-            )
-        save_uploads(
-            application, uploads.cleaned_data["files"], AttachmentKind.APPLICATION, request.user
+        application = services.application_save_draft(
+            application=application,
+            council=council,
+            programme=form.cleaned_data["programme"],
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            actor=request.user,
+            lines=formset.lines(),
+            uploads=uploads.cleaned_data["files"],
+            proxy=True,
+            **form.field_values(),
         )
         if submit:
             services.application_transition(

@@ -1,5 +1,6 @@
-"""Forms of the grant lifecycle: the secretary's application, change and report, uploads
-checked by content, and the small forms staff fill for each transition."""
+"""Forms of the grant lifecycle shared by the secretary portal and the admin (the
+application, its expense lines, uploads checked by content), service errors put back on
+them, and the small forms staff fill for each transition."""
 
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +30,21 @@ MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
+
+
+def add_errors(form, error: ValidationError, formset=None) -> None:
+    """Put a service error next to the field it is about, else at the top of the form."""
+    items = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    for field, errors in items:
+        for item in errors:
+            if field in form.fields:
+                form.add_error(field, item)
+            elif formset is not None and item.code in ("no_lines", "category_not_allowed"):
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), *item.messages], renderer=formset.renderer
+                )
+            else:
+                form.add_error(None, item)
 
 
 def sniff_content_type(upload) -> str | None:
@@ -313,25 +329,6 @@ class AttachmentsForm(forms.Form):
         ].help_text = (
             f"PDF・JPEG・PNG。複数選べます。1ファイル{_mb(settings.SUBSIDY_UPLOAD_MAX_BYTES)}まで。"
         )
-
-
-class WithdrawForm(forms.Form):
-    comment = forms.CharField(
-        label="取下げの理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ChangeRequestForm(forms.Form):
-    amount = YenFormField(label="変更後の申請額（円）")
-    comment = forms.CharField(label="変更の理由", widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class ReportForm(forms.Form):
-    report_text = forms.CharField(
-        label="実施内容",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="実施した内容、開催回数、延べ参加人数など。",
-    )
 
 
 # Staff transition forms (the admin) ---------------------------------------------------

@@ -40,6 +40,8 @@ from .models import (
     ApplicationAction,
     ApplicationEvent,
     ApplicationLine,
+    Attachment,
+    AttachmentKind,
     Budget,
     ExpenseCategory,
     LineKind,
@@ -315,6 +317,50 @@ def update_draft(
     return locked
 
 
+def application_save_draft(
+    *,
+    application: Application | None,
+    council,
+    programme,
+    fiscal_year: int,
+    actor,
+    lines: Sequence[LineInput],
+    uploads=(),
+    proxy: bool = False,
+    **fields,
+) -> Application:
+    """Create the draft (``application`` None; ``proxy`` for staff's 窓口代行入力) or save
+    edits to it, with its planned lines and the checked uploads as attachments, all or none.
+
+    Raises TransitionError (role_not_allowed, not_editable) or ValidationError.
+    """
+    with transaction.atomic():
+        if application is None:
+            application = create_application(
+                council=council,
+                programme=programme,
+                fiscal_year=fiscal_year,
+                actor=actor,
+                lines=lines,
+                proxy=proxy,
+                **fields,
+            )
+        else:
+            application = update_draft(
+                application=application,
+                actor=actor,
+                lines=lines,
+                council=council,
+                programme=programme,
+                fiscal_year=fiscal_year,
+                **fields,
+            )
+        attachments_save(
+            application=application, uploads=uploads, kind=AttachmentKind.APPLICATION, actor=actor
+        )
+    return application
+
+
 def replace_lines(application: Application, kind: str, lines: Sequence[LineInput]) -> None:
     application.lines.filter(kind=kind).delete()
     ApplicationLine.objects.bulk_create(
@@ -348,6 +394,38 @@ def stored_lines(application: Application, kind: str) -> list[LineInput]:
 
 
 # Checks shared by the forms (before saving) and the transitions -----------------------
+
+
+def attachments_save(*, application: Application, uploads, kind: str, actor) -> list[Attachment]:
+    """Store checked uploads (``(file, content_type)`` pairs) as attachments of ``application``.
+
+    Raises nothing of its own; the caller checks the files (subsidies.forms.validate_upload).
+    """
+    saved = []
+    for upload, content_type in uploads:
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def attachment_delete(*, attachment: Attachment, actor) -> None:
+    """Delete an attachment and its file while the application can still be (re)submitted.
+
+    Raises TransitionError ``attachment_locked`` once the application is submitted.
+    """
+    if not action_open(attachment.application, ApplicationAction.SUBMIT):
+        raise TransitionError("提出済みの添付書類は削除できません。", code="attachment_locked")
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 def engine_grant(

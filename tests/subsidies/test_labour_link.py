@@ -103,7 +103,7 @@ def sec(client, world):
 def test_new_application_starts_by_choosing_programme_and_year(sec, labour_rule):
     response = sec.get(portal("new"))
     assert response.status_code == 200
-    assert "subsidies/portal/start.html" in [t.name for t in response.templates]
+    assert "portal/subsidies/start.html" in [t.name for t in response.templates]
     assert "formset" not in response.context
 
 

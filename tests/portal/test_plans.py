@@ -7,8 +7,13 @@ from django.urls import reverse
 from plans import services
 from plans.models import Plan, PlanItem, PlanStatus, ProgressAction, ProgressEntry, ReviewState
 from tests.factories import CouncilFactory
-
-from .factories import EntryFactory, PlanFactory, PlanItemFactory, PolicyFactory, VocabularyFactory
+from tests.plans.factories import (
+    EntryFactory,
+    PlanFactory,
+    PlanItemFactory,
+    PolicyFactory,
+    VocabularyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -359,3 +364,72 @@ def test_portal_pages_run_a_fixed_number_of_queries(
     _grow(own_plan, 15, start=2)
     with django_assert_max_num_queries(len(small)):
         assert secretary_client.get(urls[page]).status_code == 200
+
+
+def _draft_with_item(council, vocabulary):
+    plan = PlanFactory(
+        community=True, council=council, vocabulary=vocabulary, status=PlanStatus.DRAFT
+    )
+    item = PlanItemFactory(policy=PolicyFactory(plan=plan, number="⑴"), number="事業1")
+    return plan, item
+
+
+def test_policy_with_items_is_not_deleted(secretary_client, council, vocabulary):
+    plan, item = _draft_with_item(council, vocabulary)
+    policy = item.policy
+    response = secretary_client.post(
+        reverse("plans_portal:plan_policies", args=[plan.pk]),
+        {
+            "policies-TOTAL_FORMS": "1",
+            "policies-INITIAL_FORMS": "1",
+            "policies-0-id": str(policy.pk),
+            "policies-0-plan": str(plan.pk),
+            "policies-0-order": "1",
+            "policies-0-number": "⑴",
+            "policies-0-title": "改めた方針名",
+            "policies-0-DELETE": "on",
+        },
+        follow=True,
+    )
+    assert "事業が登録されている方針は削除できません。" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.title != "改めた方針名"
+
+
+def test_item_with_progress_is_not_deleted_from_the_portal(secretary_client, council, vocabulary):
+    plan, item = _draft_with_item(council, vocabulary)
+    EntryFactory(item=item)
+    response = secretary_client.post(
+        reverse("plans_portal:item_delete", args=[item.pk]), follow=True
+    )
+    assert "進捗が記録された事業は削除できません。" in response.content.decode()
+    assert PlanItem.objects.filter(pk=item.pk).exists()
+
+
+def test_schedule_outside_the_plan_saves_nothing(secretary_client, council, vocabulary):
+    plan, item = _draft_with_item(council, vocabulary)
+    response = secretary_client.post(
+        reverse("plans_portal:item_edit", args=[item.pk]),
+        {
+            "policy": item.policy_id,
+            "order": "1",
+            "number": "事業1",
+            "title": "名前を変えた事業",
+            "content": "内容",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-order": "1",
+            "roles-0-actor": "jichikai",
+            "roles-0-actor_name": "",
+            "roles-0-role": "声かけ",
+            "schedule-TOTAL_FORMS": "1",
+            "schedule-INITIAL_FORMS": "0",
+            "schedule-0-fiscal_year": "2035",
+            "schedule-0-text": "実施",
+        },
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.title != "名前を変えた事業"
+    assert not item.roles.exists()
+    assert not item.schedule.exists()

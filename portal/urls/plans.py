@@ -1,8 +1,8 @@
-"""Secretary-portal pages of this app, under /portal/plans/ (namespace plans_portal)."""
+"""The council's community plan and progress, under /portal/plans/ (namespace plans_portal)."""
 
 from django.urls import path
 
-from . import views
+from ..views import plans as views
 
 app_name = "plans_portal"
 

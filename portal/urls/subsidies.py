@@ -1,8 +1,8 @@
-"""Secretary-portal pages of this app, under /portal/subsidies/ (namespace subsidies_portal)."""
+"""The council's subsidy applications, under /portal/subsidies/ (namespace subsidies_portal)."""
 
 from django.urls import path
 
-from . import views
+from ..views import subsidies as views
 
 app_name = "subsidies_portal"
 

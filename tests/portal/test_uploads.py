@@ -8,8 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from subsidies.models import Application, Attachment
-
-from .http import application_data, portal
+from tests.subsidies.http import application_data, portal
 
 pytestmark = pytest.mark.django_db
 

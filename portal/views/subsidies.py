@@ -1,4 +1,4 @@
-"""Secretary portal pages for subsidy applications (/portal/subsidies/).
+"""The council's subsidy applications (/portal/subsidies/).
 
 Every page is for the secretary's own council only: an application, attachment, notice
 or history of another council answers 404, so ids do not leak. Views validate input
@@ -8,25 +8,22 @@ with forms and call subsidies.services for every change.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from councils.access import secretary_required
-
-from . import notices, selectors, services
-from .forms import (
+from subsidies import selectors, services
+from subsidies.downloads import attachment_response, notice_response
+from subsidies.forms import (
     ApplicationForm,
     AttachmentsForm,
-    ChangeRequestForm,
-    ReportForm,
     StartForm,
-    WithdrawForm,
+    add_errors,
     line_formset,
 )
-from .models import (
+from subsidies.models import (
     Application,
     ApplicationAction,
     Attachment,
@@ -34,7 +31,9 @@ from .models import (
     LineKind,
     Notice,
 )
-from .portal import next_step
+
+from ..forms.subsidies import ChangeRequestForm, ReportForm, WithdrawForm
+from ..steps import next_step
 
 
 def _application(request, pk) -> Application:
@@ -46,35 +45,6 @@ def _application(request, pk) -> Application:
     )
 
 
-def add_errors(form, error: ValidationError, formset=None) -> None:
-    """Put a service error next to the field it is about, else at the top of the form."""
-    items = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
-    for field, errors in items:
-        for item in errors:
-            if field in form.fields:
-                form.add_error(field, item)
-            elif formset is not None and item.code in ("no_lines", "category_not_allowed"):
-                formset._non_form_errors = formset.error_class(
-                    [*formset.non_form_errors(), *item.messages], renderer=formset.renderer
-                )
-            else:
-                form.add_error(None, item)
-
-
-def save_uploads(application, uploads, kind, user) -> None:
-    for upload, content_type in uploads:
-        attachment = Attachment(
-            application=application,
-            kind=kind,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-
-
 @secretary_required
 def application_list(request):
     applications = list(selectors.council_applications(request.council.pk))
@@ -84,7 +54,7 @@ def application_list(request):
         application.overdue = application.is_report_overdue(today)
     return render(
         request,
-        "subsidies/portal/list.html",
+        "portal/subsidies/list.html",
         {"applications": applications, "council": request.council},
     )
 
@@ -100,32 +70,16 @@ def _edit(request, application=None):
         to_confirm = "confirm" in request.POST
         if _valid(form, formset, uploads, request, application, to_confirm):
             try:
-                with transaction.atomic():
-                    values = form.field_values()
-                    if application is None:
-                        application = services.create_application(
-                            council=request.council,
-                            programme=form.cleaned_data["programme"],
-                            fiscal_year=form.cleaned_data["fiscal_year"],
-                            actor=request.user,
-                            lines=formset.lines(),
-                            **values,
-                        )
-                    else:
-                        application = services.update_draft(
-                            application=application,
-                            actor=request.user,
-                            lines=formset.lines(),
-                            programme=form.cleaned_data["programme"],
-                            fiscal_year=form.cleaned_data["fiscal_year"],
-                            **values,
-                        )
-                    save_uploads(
-                        application,
-                        uploads.cleaned_data["files"],
-                        AttachmentKind.APPLICATION,
-                        request.user,
-                    )
+                application = services.application_save_draft(
+                    application=application,
+                    council=request.council,
+                    programme=form.cleaned_data["programme"],
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    actor=request.user,
+                    lines=formset.lines(),
+                    uploads=uploads.cleaned_data["files"],
+                    **form.field_values(),
+                )
             except ValidationError as error:
                 add_errors(form, error, formset)
             else:
@@ -140,7 +94,7 @@ def _edit(request, application=None):
             # registered secretariat labour cost can be its first line.
             start = StartForm(request.GET or None)
             if not start.is_valid():
-                return render(request, "subsidies/portal/start.html", {"start": start})
+                return render(request, "portal/subsidies/start.html", {"start": start})
             lines = services.opening_lines(council=request.council, **start.cleaned_data)
         form = ApplicationForm(instance=application, initial=start.cleaned_data if start else None)
         formset = line_formset(lines=lines, extra=(3 if not lines else 2) if start else 1)
@@ -148,7 +102,7 @@ def _edit(request, application=None):
         opening_labour = lines[0].amount if start and lines else None
     return render(
         request,
-        "subsidies/portal/form.html",
+        "portal/subsidies/form.html",
         {
             "form": form,
             "formset": formset,
@@ -249,7 +203,7 @@ def application_confirm(request, pk):
             errors = [m for messages_ in services.field_errors(error).values() for m in messages_]
     return render(
         request,
-        "subsidies/portal/confirm.html",
+        "portal/subsidies/confirm.html",
         {
             "application": application,
             "lines": lines,
@@ -275,7 +229,7 @@ def application_detail(request, pk):
     application = _application(request, pk)
     context = _detail_context(application)
     context["withdraw_form"] = WithdrawForm()
-    return render(request, "subsidies/portal/detail.html", context)
+    return render(request, "portal/subsidies/detail.html", context)
 
 
 def _detail_context(application) -> dict:
@@ -305,7 +259,7 @@ def application_history(request, pk):
     application = _application(request, pk)
     return render(
         request,
-        "subsidies/portal/history.html",
+        "portal/subsidies/history.html",
         {"application": application, "events": list(application.events.select_related("actor"))},
     )
 
@@ -363,7 +317,12 @@ def _take_lines_action(request, application, action, form, formset, uploads):
                 lines=formset.lines(),
                 **form.cleaned_data,
             )
-            save_uploads(application, uploads.cleaned_data["files"], uploads.kind, request.user)
+            services.attachments_save(
+                application=application,
+                uploads=uploads.cleaned_data["files"],
+                kind=uploads.kind,
+                actor=request.user,
+            )
     except ValidationError as error:
         add_errors(form, error, formset)
         return None
@@ -394,7 +353,7 @@ def change_request(request, pk):
         uploads = AttachmentsForm(kind=AttachmentKind.CHANGE)
     return render(
         request,
-        "subsidies/portal/change.html",
+        "portal/subsidies/change.html",
         {"application": application, "form": form, "formset": formset, "uploads": uploads},
     )
 
@@ -427,23 +386,9 @@ def report(request, pk):
         uploads = AttachmentsForm(kind=AttachmentKind.REPORT, label="領収書など")
     return render(
         request,
-        "subsidies/portal/report.html",
+        "portal/subsidies/report.html",
         {"application": application, "form": form, "formset": formset, "uploads": uploads},
     )
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Serve an attachment privately: never cached by shared caches, never sniffed."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-    return response
 
 
 @secretary_required
@@ -458,22 +403,13 @@ def attachment_download(request, pk, attachment_pk):
 def attachment_delete(request, pk, attachment_pk):
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    if not services.action_open(application, ApplicationAction.SUBMIT):
-        messages.error(request, "提出済みの添付書類は削除できません。")
+    try:
+        services.attachment_delete(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        attachment.file.delete(save=False)
-        attachment.delete()
         messages.success(request, f"「{attachment.original_name}」を削除しました。")
     return redirect("subsidies_portal:edit", pk=pk)
-
-
-def notice_response(notice: Notice) -> HttpResponse:
-    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, notices.notice_filename(notice)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @secretary_required

@@ -1,4 +1,5 @@
-"""The subsidies section of the secretary's dashboard (/portal/), and what to do next."""
+"""What the council does next with an application: the sentence, the button and its
+deadline that the dashboard, the list and the detail page show."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,11 +7,9 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from core import calendar
 from core.calendar import fiscal_year_end, wareki_date
-
-from . import selectors, services
-from .models import GRANTED_STATUSES, OPEN_STATUSES, Application, Status
+from subsidies import services
+from subsidies.models import Application, Status
 
 
 @dataclass(frozen=True)
@@ -80,37 +79,3 @@ def next_step(application: Application, today: date | None = None) -> NextStep:
         return NextStep(text, deadline=deadline)
     url = reverse(f"subsidies_portal:{move.next_step_page}", args=[application.pk])
     return NextStep(text, url, label, deadline, True)
-
-
-def dashboard_panel(request) -> dict | None:
-    """Open applications with their next step, deadlines, this year's decided and paid
-    amounts, and overdue flags. One query whatever the number of applications."""
-    council = getattr(request, "council", None)
-    if council is None:
-        return None
-    today = timezone.localdate()
-    year = calendar.fiscal_year(today)
-    applications = list(selectors.council_applications(council.pk))
-    rows = []
-    for application in applications:
-        if application.status in OPEN_STATUSES:
-            rows.append(
-                {
-                    "application": application,
-                    "step": next_step(application, today),
-                    "overdue": application.is_report_overdue(today),
-                }
-            )
-    this_year = [a for a in applications if a.fiscal_year == year]
-    return {
-        "template": "subsidies/portal/_panel.html",
-        "rows": rows,
-        "fiscal_year": year,
-        "decided_total": sum(
-            a.decided_amount or 0 for a in this_year if a.status in GRANTED_STATUSES
-        ),
-        "paid_total": sum(a.net_paid_amount for a in this_year),
-        "overdue_count": sum(1 for row in rows if row["overdue"]),
-        "list_url": reverse("subsidies_portal:list"),
-        "new_url": reverse("subsidies_portal:new"),
-    }

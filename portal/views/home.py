@@ -1,10 +1,12 @@
+"""The secretary's dashboard (/portal/) and where a login lands."""
+
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.apps_extend import optional_modules
+from councils.access import secretary_required
+from councils.selectors import council_populations_on
 
-from .access import secretary_required
-from .selectors import council_populations_on
+from ..panels import dashboard_panels
 
 
 def after_login(request):
@@ -30,16 +32,6 @@ def portal_home(request):
         "secretaries": list(
             council.secretaries.filter(ended_on__isnull=True).select_related("user")
         ),
+        "panels": dashboard_panels(request),
     }
-    context["panels"] = _dashboard_panels(request)
     return render(request, "portal/home.html", context)
-
-
-# Apps add a section to the secretary's dashboard with ``<app>/portal.py``:
-# ``dashboard_panel(request) -> {"template": ..., **context}`` (or None to show nothing).
-PANEL_APPS = ("subsidies", "plans", "staffing")
-
-
-def _dashboard_panels(request) -> list[dict]:
-    panels = (module.dashboard_panel(request) for module in optional_modules(PANEL_APPS, "portal"))
-    return [panel for panel in panels if panel]

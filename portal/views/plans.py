@@ -1,13 +1,12 @@
-"""Secretary-portal pages: the council's own community plan and its progress.
+"""The council's own community plan and its progress (/portal/plans/).
 
 Every lookup is filtered by ``request.council`` (set by ``secretary_required``), so another
-council's plan answers 404 whatever its id.
+council's plan answers 404 whatever its id. Every change goes through plans.services.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from core.calendar import CalendarParseError, parse_period
 from councils.access import secretary_required
+from plans import selectors, services
+from plans.models import Plan, PlanAction, PlanItem, PlanStatus, ProgressAction, ProgressEntry
 
-from . import selectors, services
-from .forms import (
+from ..forms.plans import (
     LocalIssueFormSet,
     PeriodChoiceForm,
     PlanBasicsForm,
@@ -28,7 +28,7 @@ from .forms import (
     RoleAllocationFormSet,
     schedule_formset,
 )
-from .models import Plan, PlanAction, PlanItem, PlanStatus, ProgressAction, ProgressEntry
+from ..panels import plan_versions
 
 
 def _own_plan(request, pk, queryset=None) -> Plan:
@@ -68,10 +68,7 @@ def _editable_or_redirect(request, plan):
 def index(request):
     council = request.council
     versions = selectors.council_plans(council)
-    in_force = next((p for p in versions if p.status == PlanStatus.PUBLISHED), None)
-    open_version = next(
-        (p for p in versions if p.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)), None
-    )
+    in_force, open_version = plan_versions(versions)
     context = {
         "council": council,
         "versions": versions,
@@ -82,7 +79,7 @@ def index(request):
         context["period_summary"] = selectors.plan_period_summary(in_force)
         context["rollup"] = selectors.rollup(in_force)
         context["period_form"] = PeriodChoiceForm(plan=in_force, today=timezone.localdate())
-    return render(request, "plans/portal/index.html", context)
+    return render(request, "portal/plans/index.html", context)
 
 
 @secretary_required
@@ -100,7 +97,7 @@ def plan_create(request):
                 request, "計画を作成しました。基本方針・地域課題・事業を登録してください。"
             )
             return redirect("plans_portal:plan", plan.pk)
-    return render(request, "plans/portal/plan_form.html", {"form": form, "plan": None})
+    return render(request, "portal/plans/plan_form.html", {"form": form, "plan": None})
 
 
 @secretary_required
@@ -108,7 +105,7 @@ def plan_detail(request, pk):
     plan = _own_plan(request, pk, selectors.plan_with_content())
     return render(
         request,
-        "plans/portal/plan_detail.html",
+        "portal/plans/plan_detail.html",
         {
             "plan": plan,
             "sections": selectors.plan_sections(plan),
@@ -132,10 +129,14 @@ def plan_edit(request, pk):
         return refused
     form = PlanBasicsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "計画の基本情報を保存しました。")
-        return redirect("plans_portal:plan", plan.pk)
-    return render(request, "plans/portal/plan_form.html", {"form": form, "plan": plan})
+        try:
+            services.plan_update(plan=plan, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "計画の基本情報を保存しました。")
+            return redirect("plans_portal:plan", plan.pk)
+    return render(request, "portal/plans/plan_form.html", {"form": form, "plan": plan})
 
 
 def _formset_page(request, pk, formset_class, title, help_text):
@@ -146,19 +147,15 @@ def _formset_page(request, pk, formset_class, title, help_text):
     formset = formset_class(request.POST or None, instance=plan)
     if request.method == "POST" and formset.is_valid():
         try:
-            with transaction.atomic():
-                formset.save()
-        except ProtectedError:
-            messages.error(
-                request,
-                "事業が登録されている方針は削除できません。先に事業の方針を変えてください。",
-            )
+            services.plan_rows_save(plan=plan, formset=formset, actor=request.user)
+        except ValidationError as error:
+            _refused(request, error)
         else:
             messages.success(request, f"{title}を保存しました。")
             return redirect("plans_portal:plan", plan.pk)
     return render(
         request,
-        "plans/portal/formset.html",
+        "portal/plans/formset.html",
         {"plan": plan, "formset": formset, "title": title, "help_text": help_text},
     )
 
@@ -196,19 +193,19 @@ def _item_page(request, plan, item):
     )
     if request.method == "POST" and form.is_valid() and roles.is_valid():
         # The schedule rows check their year against the plan through the saved item.
-        with transaction.atomic():
-            saved = form.save()
-            schedule.instance = saved
-            if schedule.is_valid():
-                roles.instance = saved
-                roles.save()
-                schedule.save()
-                messages.success(request, f"{saved.number} {saved.title} を保存しました。")
-                return redirect("plans_portal:plan", plan.pk)
-            transaction.set_rollback(True)
+        try:
+            saved = services.plan_item_save(
+                form=form, roles=roles, schedule=schedule, actor=request.user
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) != "invalid_schedule":
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"{saved.number} {saved.title} を保存しました。")
+            return redirect("plans_portal:plan", plan.pk)
     return render(
         request,
-        "plans/portal/item_form.html",
+        "portal/plans/item_form.html",
         {"plan": plan, "item": item, "form": form, "roles": roles, "schedule": schedule},
     )
 
@@ -235,13 +232,11 @@ def item_edit(request, pk):
 @secretary_required
 def item_delete(request, pk):
     item = _own_item(request, pk)
-    refused = _editable_or_redirect(request, item.plan)
-    if refused:
-        return refused
-    if item.entries.exists():
-        messages.error(request, "進捗が記録された事業は削除できません。")
+    try:
+        services.plan_item_delete(item=item, actor=request.user)
+    except ValidationError as error:
+        _refused(request, error)
     else:
-        item.delete()
         messages.success(request, f"{item.number} {item.title} を削除しました。")
     return redirect("plans_portal:plan", item.plan_id)
 
@@ -290,7 +285,7 @@ def progress_period(request, pk, period=None):
         raise Http404("計画期間外の期間です。")
     return render(
         request,
-        "plans/portal/progress_period.html",
+        "portal/plans/progress_period.html",
         {
             "plan": plan,
             "period": chosen,
@@ -340,7 +335,7 @@ def entry_edit(request, pk, period):
             return redirect("plans_portal:progress", plan.pk, chosen.code)
     return render(
         request,
-        "plans/portal/entry_form.html",
+        "portal/plans/entry_form.html",
         {
             "plan": plan,
             "item": item,

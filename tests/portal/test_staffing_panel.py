@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from staffing.models import LiaisonRole
 from tests.factories import CouncilFactory
-
-from .factories import LiaisonAssignmentFactory, StaffMemberFactory
+from tests.staffing.factories import LiaisonAssignmentFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 

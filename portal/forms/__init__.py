@@ -1,0 +1,1 @@
+"""Forms only the secretary portal shows; forms shared with the admin stay in their app."""

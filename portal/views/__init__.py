@@ -1,0 +1,1 @@
+"""The secretary portal's pages, one module per part: home, plans, subsidies."""
