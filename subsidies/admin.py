@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import file_download
 from core.calendar import fiscal_year, fiscal_year_label
-from core.money import yen_amount
+from core.money import yen_amount, yen_digits
 from councils.models import Stage
 
 from . import exports, selectors
@@ -205,12 +205,9 @@ def _display_row(table, values):
     for column, value in zip(table.columns, values, strict=True):
         if value is None:
             text = "上限なし" if column.header.startswith("試算額") else ""
-        elif (
-            column.kind == "yen"
-            and isinstance(value, int)
-            or column.kind == "people"
-            and isinstance(value, int)
-        ):
+        elif column.kind == "yen" and isinstance(value, int):
+            text = yen_digits(value)
+        elif column.kind == "people" and isinstance(value, int):
             text = f"{value:,}"
         else:
             text = str(value)
