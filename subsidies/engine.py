@@ -175,10 +175,6 @@ class Grant:
     def reason_codes(self) -> tuple[str, ...]:
         return tuple(reason.code for reason in self.reasons)
 
-    @property
-    def breakdown(self) -> str:
-        return "\n".join(self.lines)
-
 
 @dataclass(frozen=True)
 class Ceiling:
