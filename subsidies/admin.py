@@ -35,18 +35,25 @@ def rule_summary(rule: ProgrammeRule) -> str:
             f"均等割 {yen_amount(rule.flat_amount)}{example}＋地域割 1人"
             f"{yen_amount(rule.per_capita_unit)}{example}"
         )
-    if rule.yearly_cap is not None:
-        parts.append(f"年度上限 {yen_amount(rule.yearly_cap)}")
-    if rule.lifetime_cap is not None:
-        parts.append(f"通算上限 {yen_amount(rule.lifetime_cap)}")
-    if rule.max_fiscal_years:
-        parts.append(f"{rule.max_fiscal_years}箇年度まで")
+    parts += _cap_parts(rule, yearly="年度上限", lifetime="通算上限")
     if rule.labour_eligible:
         parts.append(
             "人件費 実費"
             + (f"（上限 {yen_amount(rule.labour_cap)}）" if rule.labour_cap is not None else "")
         )
     return "・".join(parts)
+
+
+def _cap_parts(rule: ProgrammeRule, *, yearly: str, lifetime: str) -> list[str]:
+    """The yearly and lifetime caps and the number of fiscal years, each named as given."""
+    parts = []
+    if rule.yearly_cap is not None:
+        parts.append(f"{yearly} {yen_amount(rule.yearly_cap)}")
+    if rule.lifetime_cap is not None:
+        parts.append(f"{lifetime} {yen_amount(rule.lifetime_cap)}")
+    if rule.max_fiscal_years:
+        parts.append(f"{rule.max_fiscal_years}箇年度まで")
+    return parts
 
 
 class BudgetInline(admin.TabularInline):
@@ -344,13 +351,7 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="上限")
     def caps(self, obj):
-        parts = []
-        if obj.yearly_cap is not None:
-            parts.append(f"年度 {yen_amount(obj.yearly_cap)}")
-        if obj.lifetime_cap is not None:
-            parts.append(f"通算 {yen_amount(obj.lifetime_cap)}")
-        if obj.max_fiscal_years:
-            parts.append(f"{obj.max_fiscal_years}箇年度まで")
+        parts = _cap_parts(obj, yearly="年度", lifetime="通算")
         if obj.labour_eligible:
             parts.append(
                 "人件費 "

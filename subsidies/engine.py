@@ -307,25 +307,13 @@ def calculate(
     # Steps 5–6: caps on the whole grant, then the budget.
     total = project + labour
     if rule.yearly_cap is not None:
-        left = max(rule.yearly_cap - this_year, 0)
-        total, applied = _cap(total, left)
-        if this_year:
-            lines.append(
-                f"年度上限の残り {yen_amount(left)}（年度上限 {yen_amount(rule.yearly_cap)}、"
-                f"{fiscal_year_label(fiscal_year)} {yen_amount(this_year)}交付済）{applied}"
-            )
-        else:
-            lines.append(f"年度上限 {yen_amount(rule.yearly_cap)}{applied}")
+        used = f"{fiscal_year_label(fiscal_year)} {yen_amount(this_year)}"
+        total = _cap_on_what_is_left(total, "年度上限", rule.yearly_cap, this_year, used, lines)
     if rule.lifetime_cap is not None:
-        left = max(rule.lifetime_cap - lifetime_used, 0)
-        total, applied = _cap(total, left)
-        if lifetime_used:
-            lines.append(
-                f"通算上限の残り {yen_amount(left)}（通算上限 {yen_amount(rule.lifetime_cap)}、"
-                f"{_grants_text(previous_grants)}交付済）{applied}"
-            )
-        else:
-            lines.append(f"通算上限 {yen_amount(rule.lifetime_cap)}{applied}")
+        used = _grants_text(previous_grants)
+        total = _cap_on_what_is_left(
+            total, "通算上限", rule.lifetime_cap, lifetime_used, used, lines
+        )
     if budget_left is not None:
         left = max(budget_left, 0)
         total, applied = _cap(total, left)
@@ -562,6 +550,19 @@ def _cap(value: int, cap: int) -> tuple[int, str]:
     if value > cap:
         return cap, "（適用）"
     return value, "（範囲内）"
+
+
+def _cap_on_what_is_left(total: int, name: str, cap: int, used: int, used_text: str, lines) -> int:
+    """``total`` capped at what ``cap`` leaves after ``used``; the line says which applied."""
+    left = max(cap - used, 0)
+    total, applied = _cap(total, left)
+    if used:
+        lines.append(
+            f"{name}の残り {yen_amount(left)}（{name} {yen_amount(cap)}、{used_text}交付済）{applied}"
+        )
+    else:
+        lines.append(f"{name} {yen_amount(cap)}{applied}")
+    return total
 
 
 def stage_label(stage) -> str:
