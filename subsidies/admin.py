@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import file_download
+from core.admin_helpers import ReadOnlyInline, file_download
 from core.calendar import fiscal_year, fiscal_year_label
 from core.money import yen_amount, yen_digits
 from councils.models import Stage
@@ -63,17 +63,11 @@ class BudgetInline(admin.TabularInline):
     ordering = ("-fiscal_year",)
 
 
-class RuleVersionInline(admin.TabularInline):
+class RuleVersionInline(ReadOnlyInline):
     model = ProgrammeRule
-    extra = 0
-    can_delete = False
     show_change_link = True
     fields = ("valid_from", "summary", "stages", "advance_payment_allowed")
-    readonly_fields = fields
     verbose_name_plural = "補助規則の版（追加は上の「規則の新しい版を追加」から）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="適用開始")
     def valid_from(self, obj):
