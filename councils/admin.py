@@ -14,6 +14,7 @@ from core.imports.admin_views import ImportExportAdminMixin
 
 from . import services
 from .models import (
+    CONTACT_FIELDS,
     CivicCentre,
     Council,
     CouncilSecretary,
@@ -169,16 +170,7 @@ class CouncilAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
         ("段階", {"fields": ("stage", "stage_since", "stage_note")}),
         (
             "代表者・事務局",
-            {
-                "fields": (
-                    "representative_title",
-                    "representative_name",
-                    "contact_name",
-                    "contact_phone",
-                    "contact_email",
-                    "contact_address",
-                )
-            },
+            {"fields": CONTACT_FIELDS},
         ),
         ("その他", {"fields": ("is_model_district", "notes")}),
     )
