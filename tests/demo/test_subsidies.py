@@ -55,7 +55,7 @@ def test_engine_tests_use_the_demo_rules():
     """tests/subsidies/test_engine.py writes the demo's rules out as plain values."""
     from dataclasses import replace
 
-    from .test_engine import DEMO_RULES
+    from tests.subsidies.test_engine import DEMO_RULES
 
     demo.load()
     for rule in ProgrammeRule.objects.select_related("programme").prefetch_related(
