@@ -25,6 +25,20 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A read-only ModelAdmin."""
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows listed under their parent but recorded elsewhere (a service, a page of their own):
+    every field shown read-only, none added or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class FiscalYearFilter(admin.SimpleListFilter):
     """年度: the fiscal years (``fiscal_year`` field) that have rows, newest first."""
 

@@ -118,10 +118,6 @@ class Period:
         """A stable text key: 2012, 2012H1, 2012H2."""
         return f"{self.fiscal_year}" + (f"H{self.half}" if self.half else "")
 
-    @classmethod
-    def of(cls, day: date, *, by_half: bool = False) -> "Period":
-        return cls(fiscal_year(day), half_of(day) if by_half else None)
-
     def __str__(self) -> str:
         return self.label
 
@@ -160,8 +156,3 @@ def parse_period(text: str) -> Period:
     if match["half"]:
         half = FIRST_HALF if match["half"].upper() in ("上半期", "上期", "H1") else SECOND_HALF
     return Period(year, half)
-
-
-def parse_fiscal_year(text: str) -> int:
-    """The Western fiscal year named by ``text`` (平成35年度 → 2023)."""
-    return parse_period(text).fiscal_year

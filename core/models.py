@@ -20,10 +20,6 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.get_full_name() or self.username
 
-    @property
-    def display_name(self):
-        return str(self)
-
 
 class Municipality(models.Model):
     """The city running the portal: its name and the words it uses. One row."""

@@ -28,6 +28,11 @@ def yen_text(amount: int | None) -> str:
     return f"{sign}{''.join(parts)}円"
 
 
+def yen_digits(amount: int) -> str:
+    """123,456: an amount whose 円 the sentence or the column header already writes."""
+    return f"{int(amount):,}"
+
+
 def yen_amount(amount: int | None) -> str:
     """123,456円: an amount in labels, summaries and messages; — when there is none."""
     if amount is None:

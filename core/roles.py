@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group, Permission
 ADMINISTRATOR = "市職員（管理者）"
 EDITOR = "市職員（編集者）"
 VIEWER = "市職員（閲覧者）"
-STAFF_GROUPS = (ADMINISTRATOR, EDITOR, VIEWER)
 
 DOMAIN_APPS = ("councils", "plans", "subsidies", "staffing", "reports")
 ADMINISTRATION_APPS = ("core", "auth", "simple_history", "django_tasks_database")

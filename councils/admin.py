@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
 from core.imports.admin_views import ImportExportAdminMixin
 
 from . import services
 from .models import (
+    CONTACT_FIELDS,
     CivicCentre,
     Council,
     CouncilSecretary,
@@ -90,30 +91,18 @@ class MemberInline(admin.TabularInline):
     fields = ("name", "kind", "representative_name")
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = CouncilStageChange
-    extra = 0
-    can_delete = False
     fields = ("stage", "changed_on", "note", "recorded_by", "recorded_at")
-    readonly_fields = fields
     verbose_name_plural = "段階の履歴（段階を変えると自動で記録されます）"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class SecretaryInline(admin.TabularInline):
+class SecretaryInline(ReadOnlyInline):
     model = CouncilSecretary
-    extra = 0
-    can_delete = False
     fields = ("user", "started_on", "ended_on", "assigned_by", "ended_by")
-    readonly_fields = fields
     verbose_name_plural = (
         "事務局アカウント（発行・引継ぎは上の「事務局アカウントの発行・引継ぎ」から）"
     )
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class CouncilForm(forms.ModelForm):
@@ -181,16 +170,7 @@ class CouncilAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
         ("段階", {"fields": ("stage", "stage_since", "stage_note")}),
         (
             "代表者・事務局",
-            {
-                "fields": (
-                    "representative_title",
-                    "representative_name",
-                    "contact_name",
-                    "contact_phone",
-                    "contact_email",
-                    "contact_address",
-                )
-            },
+            {"fields": CONTACT_FIELDS},
         ),
         ("その他", {"fields": ("is_model_district", "notes")}),
     )

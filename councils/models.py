@@ -118,6 +118,17 @@ class CouncilQuerySet(models.QuerySet):
         )
 
 
+# The representative and office contact a council registers (admin form, council import).
+CONTACT_FIELDS = (
+    "representative_title",
+    "representative_name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "contact_address",
+)
+
+
 class Council(models.Model):
     """地域協働体: the organisation representing one area."""
 

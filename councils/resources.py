@@ -45,6 +45,7 @@ from core.models import Municipality
 
 from . import services
 from .models import (
+    CONTACT_FIELDS,
     CivicCentre,
     Council,
     CouncilStageChange,
@@ -445,12 +446,7 @@ class CouncilResource(JapaneseModelResource):
             "stage",
             "stage_since",
             "districts",
-            "representative_title",
-            "representative_name",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "contact_address",
+            *CONTACT_FIELDS,
             "is_model_district",
             "notes",
         )

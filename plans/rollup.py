@@ -14,8 +14,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-NO_ENTRY_LABEL = "未入力"
-
 
 def share_percent(count: int, total: int) -> Decimal | None:
     """count / total in percent, one decimal, rounded half up; None when total is 0."""

@@ -27,16 +27,7 @@ class ReportJobAdmin(admin.ModelAdmin):
     )
     list_filter = ("status",)
     list_select_related = ("requested_by",)
-    readonly_fields = (
-        "title",
-        "status",
-        "progress",
-        "requested_by",
-        "requested_at",
-        "finished_at",
-        "download",
-        "error",
-    )
+    readonly_fields = (*list_display, "error")
     fields = readonly_fields
     show_full_result_count = False
     change_list_template = "admin/reports/reportjob/change_list.html"

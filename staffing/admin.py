@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import ReadOnlyAdmin
+from core.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
 from core.calendar import fiscal_year
 from core.imports.admin_views import ImportExportAdminMixin
 from core.money import yen
@@ -57,20 +57,14 @@ class CurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     """Each staff member's councils, past and present (read-only: changes go through 異動)."""
 
     model = LiaisonAssignment
     fk_name = "staff"
-    extra = 0
-    can_delete = False
     fields = ("council", "role", "started_on", "ended_on", "note")
-    readonly_fields = fields
     ordering = ("-started_on",)
     verbose_name_plural = "担当した地域協働体（登録・異動は「地域担当職員の配置」から）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("council")

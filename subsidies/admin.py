@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import file_download
+from core.admin_helpers import ReadOnlyInline, file_download
 from core.calendar import fiscal_year, fiscal_year_label
-from core.money import yen_amount
+from core.money import yen_amount, yen_digits
 from councils.models import Stage
 
 from . import exports, selectors
@@ -35,18 +35,25 @@ def rule_summary(rule: ProgrammeRule) -> str:
             f"均等割 {yen_amount(rule.flat_amount)}{example}＋地域割 1人"
             f"{yen_amount(rule.per_capita_unit)}{example}"
         )
-    if rule.yearly_cap is not None:
-        parts.append(f"年度上限 {yen_amount(rule.yearly_cap)}")
-    if rule.lifetime_cap is not None:
-        parts.append(f"通算上限 {yen_amount(rule.lifetime_cap)}")
-    if rule.max_fiscal_years:
-        parts.append(f"{rule.max_fiscal_years}箇年度まで")
+    parts += _cap_parts(rule, yearly="年度上限", lifetime="通算上限")
     if rule.labour_eligible:
         parts.append(
             "人件費 実費"
             + (f"（上限 {yen_amount(rule.labour_cap)}）" if rule.labour_cap is not None else "")
         )
     return "・".join(parts)
+
+
+def _cap_parts(rule: ProgrammeRule, *, yearly: str, lifetime: str) -> list[str]:
+    """The yearly and lifetime caps and the number of fiscal years, each named as given."""
+    parts = []
+    if rule.yearly_cap is not None:
+        parts.append(f"{yearly} {yen_amount(rule.yearly_cap)}")
+    if rule.lifetime_cap is not None:
+        parts.append(f"{lifetime} {yen_amount(rule.lifetime_cap)}")
+    if rule.max_fiscal_years:
+        parts.append(f"{rule.max_fiscal_years}箇年度まで")
+    return parts
 
 
 class BudgetInline(admin.TabularInline):
@@ -56,17 +63,11 @@ class BudgetInline(admin.TabularInline):
     ordering = ("-fiscal_year",)
 
 
-class RuleVersionInline(admin.TabularInline):
+class RuleVersionInline(ReadOnlyInline):
     model = ProgrammeRule
-    extra = 0
-    can_delete = False
     show_change_link = True
     fields = ("valid_from", "summary", "stages", "advance_payment_allowed")
-    readonly_fields = fields
     verbose_name_plural = "補助規則の版（追加は上の「規則の新しい版を追加」から）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="適用開始")
     def valid_from(self, obj):
@@ -205,12 +206,9 @@ def _display_row(table, values):
     for column, value in zip(table.columns, values, strict=True):
         if value is None:
             text = "上限なし" if column.header.startswith("試算額") else ""
-        elif (
-            column.kind == "yen"
-            and isinstance(value, int)
-            or column.kind == "people"
-            and isinstance(value, int)
-        ):
+        elif column.kind == "yen" and isinstance(value, int):
+            text = yen_digits(value)
+        elif column.kind == "people" and isinstance(value, int):
             text = f"{value:,}"
         else:
             text = str(value)
@@ -347,13 +345,7 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="上限")
     def caps(self, obj):
-        parts = []
-        if obj.yearly_cap is not None:
-            parts.append(f"年度 {yen_amount(obj.yearly_cap)}")
-        if obj.lifetime_cap is not None:
-            parts.append(f"通算 {yen_amount(obj.lifetime_cap)}")
-        if obj.max_fiscal_years:
-            parts.append(f"{obj.max_fiscal_years}箇年度まで")
+        parts = _cap_parts(obj, yearly="年度", lifetime="通算")
         if obj.labour_eligible:
             parts.append(
                 "人件費 "

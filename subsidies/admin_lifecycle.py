@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from core import calendar
 from core.admin_helpers import FiscalYearFilter, ReadOnlyAdmin, ReadOnlyAdminMixin, file_download
 from core.calendar import fiscal_year_label
-from core.money import yen_amount
+from core.money import yen_amount, yen_digits
 from councils.models import Council
 
 from . import exports, selectors, services
@@ -631,7 +631,7 @@ def _ledger_cells(ledger, row) -> list[tuple[str, bool]]:
     cells = []
     for column, value in zip(ledger.columns, row, strict=True):
         if column.kind == "yen" and isinstance(value, int):
-            cells.append((f"{value:,}", True))
+            cells.append((yen_digits(value), True))
         else:
             cells.append(("—" if value is None else str(value), column.kind == "yen"))
     return cells

@@ -68,6 +68,7 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 
 from core.calendar import fiscal_year_label, wareki_date
+from core.money import yen_amount
 from councils.models import Stage
 
 
@@ -174,10 +175,6 @@ class Grant:
     def reason_codes(self) -> tuple[str, ...]:
         return tuple(reason.code for reason in self.reasons)
 
-    @property
-    def breakdown(self) -> str:
-        return "\n".join(self.lines)
-
 
 @dataclass(frozen=True)
 class Ceiling:
@@ -257,14 +254,16 @@ def calculate(
         )
 
     # Step 3: project part, the only rounding.
-    lines.append(f"補助対象経費 {_yen(eligible_cost)}{_by_category(rule, project_lines)}")
+    lines.append(f"補助対象経費 {yen_amount(eligible_cost)}{_by_category(rule, project_lines)}")
     exact = Fraction(eligible_cost) * Fraction(rule.rate)
     whole = exact.numerator // exact.denominator
     note = "（1円未満切捨て）" if exact.denominator != 1 else ""
-    lines.append(f"対象経費 {_yen(eligible_cost)} × {rate_label(rule.rate)} = {_yen(whole)}{note}")
+    lines.append(
+        f"対象経費 {yen_amount(eligible_cost)} × {rate_label(rule.rate)} = {yen_amount(whole)}{note}"
+    )
     rate_result = whole // rule.rounding_unit * rule.rounding_unit
     if rule.rounding_unit > 1:
-        lines.append(f"{unit_label(rule.rounding_unit)} {_yen(rate_result)}")
+        lines.append(f"{unit_label(rule.rounding_unit)} {yen_amount(rate_result)}")
     project = rate_result
 
     ceiling = None
@@ -274,23 +273,25 @@ def calculate(
         project, applied = _cap(project, ceiling)
         lines.append(
             f"限度額（均等割＋地域割） {_formula_text(rule, population or 0, population_as_of)}"
-            f" = {_yen(ceiling)}{applied}"
+            f" = {yen_amount(ceiling)}{applied}"
         )
 
     # Step 4: labour at actual cost.
     labour = 0
     if rule.labour_eligible:
         labour = labour_cost
-        lines.append(f"事務局人件費（実費） {_yen(labour_cost)}{_by_category(rule, labour_lines)}")
+        lines.append(
+            f"事務局人件費（実費） {yen_amount(labour_cost)}{_by_category(rule, labour_lines)}"
+        )
         if rule.labour_cap is not None:
             labour, applied = _cap(labour, rule.labour_cap)
-            lines.append(f"人件費上限 {_yen(rule.labour_cap)}{applied}")
+            lines.append(f"人件費上限 {yen_amount(rule.labour_cap)}{applied}")
         if labour_decided and labour_registered is not None:
             left = max(labour_registered - labour_decided, 0)
             labour, applied = _cap(labour, left)
             lines.append(
-                f"人件費の残り {_yen(left)}（職員配置の登録額 {_yen(labour_registered)}、"
-                f"{fiscal_year_label(fiscal_year)}に他の申請で {_yen(labour_decided)}交付決定済）"
+                f"人件費の残り {yen_amount(left)}（職員配置の登録額 {yen_amount(labour_registered)}、"
+                f"{fiscal_year_label(fiscal_year)}に他の申請で {yen_amount(labour_decided)}交付決定済）"
                 f"{applied}"
             )
             if left == 0 and labour_cost:
@@ -300,40 +301,28 @@ def calculate(
                     "この申請の人件費分は0円です。"
                 )
         lines.append(
-            f"事業費分 {_yen(project)} ＋ 人件費分 {_yen(labour)} = {_yen(project + labour)}"
+            f"事業費分 {yen_amount(project)} ＋ 人件費分 {yen_amount(labour)} = {yen_amount(project + labour)}"
         )
 
     # Steps 5–6: caps on the whole grant, then the budget.
     total = project + labour
     if rule.yearly_cap is not None:
-        left = max(rule.yearly_cap - this_year, 0)
-        total, applied = _cap(total, left)
-        if this_year:
-            lines.append(
-                f"年度上限の残り {_yen(left)}（年度上限 {_yen(rule.yearly_cap)}、"
-                f"{fiscal_year_label(fiscal_year)} {_yen(this_year)}交付済）{applied}"
-            )
-        else:
-            lines.append(f"年度上限 {_yen(rule.yearly_cap)}{applied}")
+        used = f"{fiscal_year_label(fiscal_year)} {yen_amount(this_year)}"
+        total = _cap_on_what_is_left(total, "年度上限", rule.yearly_cap, this_year, used, lines)
     if rule.lifetime_cap is not None:
-        left = max(rule.lifetime_cap - lifetime_used, 0)
-        total, applied = _cap(total, left)
-        if lifetime_used:
-            lines.append(
-                f"通算上限の残り {_yen(left)}（通算上限 {_yen(rule.lifetime_cap)}、"
-                f"{_grants_text(previous_grants)}交付済）{applied}"
-            )
-        else:
-            lines.append(f"通算上限 {_yen(rule.lifetime_cap)}{applied}")
+        used = _grants_text(previous_grants)
+        total = _cap_on_what_is_left(
+            total, "通算上限", rule.lifetime_cap, lifetime_used, used, lines
+        )
     if budget_left is not None:
         left = max(budget_left, 0)
         total, applied = _cap(total, left)
-        lines.append(f"予算残額 {_yen(left)}{applied}")
+        lines.append(f"予算残額 {yen_amount(left)}{applied}")
 
     cut = project + labour - total
     project_amount = max(project - cut, 0)
     labour_amount = total - project_amount
-    lines.append(f"交付額 {_yen(total)}")
+    lines.append(f"交付額 {yen_amount(total)}")
     return Grant(
         amount=total,
         eligible=True,
@@ -514,7 +503,7 @@ def _eligibility(rule, stage, fiscal_year, previous_grants):
         reasons.append(
             Reason(
                 "lifetime_cap_exhausted",
-                f"通算上限 {_yen(rule.lifetime_cap)}を既に使い切っています"
+                f"通算上限 {yen_amount(rule.lifetime_cap)}を既に使い切っています"
                 f"（{_grants_text(previous_grants)}交付済）。",
             )
         )
@@ -522,7 +511,7 @@ def _eligibility(rule, stage, fiscal_year, previous_grants):
         reasons.append(
             Reason(
                 "yearly_cap_exhausted",
-                f"{fiscal_year_label(fiscal_year)}の年度上限 {_yen(rule.yearly_cap)}を"
+                f"{fiscal_year_label(fiscal_year)}の年度上限 {yen_amount(rule.yearly_cap)}を"
                 "既に使い切っています。",
             )
         )
@@ -543,10 +532,6 @@ def _eligibility_lines(rule, stage, fiscal_year, previous_grants) -> list[str]:
 # Wording ----------------------------------------------------------------------------
 
 
-def _yen(amount: int) -> str:
-    return f"{amount:,}円"
-
-
 def rate_label(rate) -> str:
     """A rate as officials write it: 1 → 10/10, 2/3 → 2/3."""
     rate = Fraction(rate)
@@ -558,13 +543,26 @@ def rate_label(rate) -> str:
 def unit_label(unit: int) -> str:
     """1000 → 千円未満切捨て."""
     names = {1000: "千円", 10000: "1万円"}
-    return f"{names.get(unit, f'{unit:,}円')}未満切捨て"
+    return f"{names.get(unit, yen_amount(unit))}未満切捨て"
 
 
 def _cap(value: int, cap: int) -> tuple[int, str]:
     if value > cap:
         return cap, "（適用）"
     return value, "（範囲内）"
+
+
+def _cap_on_what_is_left(total: int, name: str, cap: int, used: int, used_text: str, lines) -> int:
+    """``total`` capped at what ``cap`` leaves after ``used``; the line says which applied."""
+    left = max(cap - used, 0)
+    total, applied = _cap(total, left)
+    if used:
+        lines.append(
+            f"{name}の残り {yen_amount(left)}（{name} {yen_amount(cap)}、{used_text}交付済）{applied}"
+        )
+    else:
+        lines.append(f"{name} {yen_amount(cap)}{applied}")
+    return total
 
 
 def stage_label(stage) -> str:
@@ -588,7 +586,7 @@ def _by_category(rule: RuleTerms, lines: Sequence[ExpenseLine]) -> str:
         totals[line.category] = totals.get(line.category, 0) + line.amount
     if not totals:
         return ""
-    parts = [f"{rule.category_names.get(c, c)} {_yen(a)}" for c, a in totals.items()]
+    parts = [f"{rule.category_names.get(c, c)} {yen_amount(a)}" for c, a in totals.items()]
     return f"（{'、'.join(parts)}）"
 
 
@@ -597,12 +595,10 @@ def _grants_text(previous_grants) -> str:
     for year, amount in previous_grants:
         if amount:
             by_year[year] = by_year.get(year, 0) + amount
-    return "、".join(f"{fiscal_year_label(y)} {_yen(a)}" for y, a in sorted(by_year.items()))
+    return "、".join(f"{fiscal_year_label(y)} {yen_amount(a)}" for y, a in sorted(by_year.items()))
 
 
 def _formula_text(rule: RuleTerms, population: int, as_of: date | None) -> str:
     flat, _regional = rule.formula_parts(population)
     when = f"（{wareki_date(as_of)}現在）" if as_of else ""
-    return (
-        f"均等割 {_yen(flat)} ＋ 地域割 {_yen(rule.per_capita_unit or 0)} × {population:,}人{when}"
-    )
+    return f"均等割 {yen_amount(flat)} ＋ 地域割 {yen_amount(rule.per_capita_unit or 0)} × {population:,}人{when}"

@@ -190,17 +190,7 @@ def allocation_xlsx(allocation: Allocation) -> bytes:
     for line in [*table.conditions, *allocation_notes(allocation)]:
         sheet.append([safe_cell(line)])
     sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([safe_cell(h) for h in table.headers])
-    fill = PatternFill("solid", fgColor="E8EDF3")
-    for cell in sheet[header_row]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in [*table.rows, table.totals]:
-        sheet.append([safe_cell(v) for v in row])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    header_row = _table_with_totals(sheet, table)
     sheet.append([])
     for label, value in table.summary:
         sheet.append([safe_cell(label), value])
@@ -209,10 +199,36 @@ def allocation_xlsx(allocation: Allocation) -> bytes:
         amount.number_format = "#,##0"
         if value is not None and value < 0:
             amount.font = Font(bold=True, color="C00000")
-    for index, column in enumerate(table.columns, start=1):
+    return _finished_workbook(
+        workbook, sheet, table.columns, header_row, widths=(22, 16), numbers=("yen", "people")
+    )
+
+
+def _table_with_totals(sheet, table) -> int:
+    """The header row (bold, shaded), the rows and the bold totals row; the header's row number."""
+    header_row = sheet.max_row + 1
+    sheet.append([safe_cell(h) for h in table.headers])
+    fill = PatternFill("solid", fgColor="E8EDF3")
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in [*table.rows, table.totals]:
+        sheet.append([safe_cell(v) for v in row])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    return header_row
+
+
+def _finished_workbook(workbook, sheet, columns, header_row, *, widths, numbers) -> bytes:
+    """Column widths (text, numbers), #,##0 on the ``numbers`` kinds, frozen header; the file."""
+    text_width, number_width = widths
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 22 if column.kind == "text" else 16
-        if column.kind in ("yen", "people"):
+        sheet.column_dimensions[letter].width = (
+            text_width if column.kind == "text" else number_width
+        )
+        if column.kind in numbers:
             for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.number_format = "#,##0"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
@@ -318,24 +334,7 @@ def ledger_xlsx(table: LedgerTable) -> bytes:
     sheet.append([safe_cell(table.title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([safe_cell(h) for h in table.headers])
-    fill = PatternFill("solid", fgColor="E8EDF3")
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in [*table.rows, table.totals]:
-        sheet.append([safe_cell(v) for v in row])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 24 if column.kind == "text" else 15
-        if column.kind == "yen":
-            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-                cell.number_format = "#,##0"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header_row = _table_with_totals(sheet, table)
+    return _finished_workbook(
+        workbook, sheet, table.columns, header_row, widths=(24, 15), numbers=("yen",)
+    )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from core.money import yen_digits
 from core.signals import announce_public_change
 from councils.models import CouncilSecretary
 
@@ -581,8 +582,8 @@ def check_submission(
             "申請額 %(requested)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="requested_amount",
-            requested=f"{requested_amount:,}",
-            allowed=f"{grant.amount:,}",
+            requested=yen_digits(requested_amount),
+            allowed=yen_digits(grant.amount),
         )
     return grant
 
@@ -686,8 +687,8 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
             "予算の残額 %(left)s円 を超えるため決定できません（%(amount)s円）。",
             "budget_exceeded",
             field="amount",
-            left=f"{max(left, 0):,}",
-            amount=f"{amount:,}",
+            left=yen_digits(max(left, 0)),
+            amount=yen_digits(amount),
         )
     grant = engine_grant(
         council=app.council,
@@ -704,17 +705,17 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
             "%(amount)s円 は計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="amount",
-            amount=f"{amount:,}",
-            allowed=f"{grant.amount:,}",
+            amount=yen_digits(amount),
+            allowed=yen_digits(grant.amount),
         )
     if limit is not None and amount > limit:
         raise TransitionError(
             "%(amount)s円 は%(what)s %(limit)s円 を超えています。",
             "above_requested",
             field="amount",
-            amount=f"{amount:,}",
+            amount=yen_digits(amount),
             what=limit_label,
-            limit=f"{limit:,}",
+            limit=yen_digits(limit),
         )
     return grant
 
@@ -753,8 +754,8 @@ def _do_pay_advance(app, *, actor, comment, amount=None, paid_on=None, **data):
             "前金払額 %(amount)s円 が交付決定額 %(decided)s円 を超えています。",
             "advance_above_decided",
             field="amount",
-            amount=f"{amount:,}",
-            decided=f"{app.decided_amount:,}",
+            amount=yen_digits(amount),
+            decided=yen_digits(app.decided_amount),
         )
     app.advance_amount = amount
     app.advance_paid_on = paid_on or timezone.localdate()
@@ -799,8 +800,8 @@ def _do_request_change(app, *, actor, comment, lines=(), amount=None, **data):
             "変更後の申請額 %(amount)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="amount",
-            amount=f"{amount:,}",
-            allowed=f"{grant.amount:,}",
+            amount=yen_digits(amount),
+            allowed=yen_digits(grant.amount),
         )
     replace_lines(app, LineKind.CHANGE, lines)
     app.change_requested_amount = amount
@@ -910,7 +911,7 @@ def _do_pay(app, *, actor, comment, paid_on=None, **data):
             "前金払額が確定額を上回っているため、支払ではなく返還請求をしてください"
             "（返還額 %(refund)s円）。",
             "refund_needed",
-            refund=f"{-balance:,}",
+            refund=yen_digits(-balance),
         )
     app.paid_amount += balance
     app.paid_on = paid_on or timezone.localdate()
@@ -936,8 +937,8 @@ def _do_receive_refund(app, *, actor, comment, amount=None, received_on=None, **
             "受領額 %(amount)s円 が返還請求額 %(refund)s円 と一致しません。",
             "refund_amount_mismatch",
             field="amount",
-            amount=f"{amount:,}",
-            refund=f"{app.refund_amount:,}",
+            amount=yen_digits(amount),
+            refund=yen_digits(app.refund_amount),
         )
     app.refunded_amount = amount
     app.refund_received_on = received_on or timezone.localdate()

@@ -239,14 +239,10 @@ class BooleanWidget(widgets.BooleanWidget):
         return "はい" if value else "いいえ"
 
 
-class LookupWidget(widgets.ForeignKeyWidget):
-    """A related object by a unique field (地区コード, 名称); all are loaded once per import."""
+class _LoadedOnce:
+    """Every related object loaded once per import, keyed by the widget's field."""
 
-    def __init__(self, model, field, *, label, normalise=True, **kwargs):
-        self.label = label
-        self.normalise = normalise
-        self._cache = None
-        super().__init__(model, field=field, **kwargs)
+    _cache = None
 
     def __deepcopy__(self, memo):
         # Each resource instance gets its own cache: objects added since stay visible.
@@ -255,15 +251,31 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return clone
 
     def _key(self, value) -> str:
-        text = restore_cell(str(value))
-        return normalised(text) if self.normalise else text.strip()
+        return normalised(value)
+
+    def _objects(self):
+        return self.model.objects.all()
 
     def lookup(self) -> dict:
         if self._cache is None:
-            self._cache = {
-                self._key(getattr(obj, self.field)): obj for obj in self.get_queryset(None, None)
-            }
+            self._cache = {self._key(getattr(obj, self.field)): obj for obj in self._objects()}
         return self._cache
+
+
+class LookupWidget(_LoadedOnce, widgets.ForeignKeyWidget):
+    """A related object by a unique field (地区コード, 名称); all are loaded once per import."""
+
+    def __init__(self, model, field, *, label, normalise=True, **kwargs):
+        self.label = label
+        self.normalise = normalise
+        super().__init__(model, field=field, **kwargs)
+
+    def _key(self, value) -> str:
+        text = restore_cell(str(value))
+        return normalised(text) if self.normalise else text.strip()
+
+    def _objects(self):
+        return self.get_queryset(None, None)
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
@@ -279,7 +291,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return "" if value is None else str(getattr(value, self.field))
 
 
-class LookupListWidget(widgets.ManyToManyWidget):
+class LookupListWidget(_LoadedOnce, widgets.ManyToManyWidget):
     """Several related objects in one cell, separated by 、 , ; or spaces."""
 
     SEPARATORS = re.compile(r"[、,;；\s]+")
@@ -288,20 +300,7 @@ class LookupListWidget(widgets.ManyToManyWidget):
         self.label = label
         self.required = required
         self.required_message = required_message or f"{label}を1つ以上入力してください。"
-        self._cache = None
         super().__init__(model, field=field, **kwargs)
-
-    def __deepcopy__(self, memo):
-        clone = copy.copy(self)
-        clone._cache = None
-        return clone
-
-    def lookup(self) -> dict:
-        if self._cache is None:
-            self._cache = {
-                normalised(getattr(obj, self.field)): obj for obj in self.model.objects.all()
-            }
-        return self._cache
 
     def clean(self, value, row=None, **kwargs):
         names = (

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.calendar import fiscal_year_label
+from core.money import yen_amount
 
 from .fields import YenField
 from .programmes import ExpenseCategory, SubsidyProgramme
@@ -285,7 +286,7 @@ class ApplicationLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category} {self.description} {self.amount:,}円"
+        return f"{self.category} {self.description} {yen_amount(self.amount)}"
 
 
 class PrivateStorage(FileSystemStorage):
@@ -404,11 +405,7 @@ class ApplicationEvent(models.Model):
     @property
     def change_lines(self) -> list[str]:
         """The amount changes in Japanese: 交付決定額: — → 100,000円."""
-
-        def text(value):
-            return "—" if value is None else f"{value:,}円"
-
         return [
-            f"{AMOUNT_FIELDS.get(name, name)}: {text(before)} → {text(after)}"
+            f"{AMOUNT_FIELDS.get(name, name)}: {yen_amount(before)} → {yen_amount(after)}"
             for name, (before, after) in self.changes.items()
         ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.calendar import fiscal_year_end, fiscal_year_label
+from core.money import yen_amount
 from councils.models import Stage
 
 from ..engine import RuleTerms, rate_label
@@ -361,7 +362,7 @@ class Budget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.programme} {fiscal_year_label(self.fiscal_year)} {self.amount:,}円"
+        return f"{self.programme} {fiscal_year_label(self.fiscal_year)} {yen_amount(self.amount)}"
 
     def validate_constraints(self, exclude=None):
         try:

@@ -1,6 +1,6 @@
 import pytest
 
-from core.money import yen, yen_amount, yen_text
+from core.money import yen, yen_amount, yen_digits, yen_text
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,10 @@ def test_money_formats(amount, table, prose, label):
     assert yen(amount) == table
     assert yen_text(amount) == prose
     assert yen_amount(amount) == label
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits"), [(0, "0"), (999, "999"), (1_000, "1,000"), (-1_500, "-1,500")]
+)
+def test_yen_digits_leave_the_unit_to_the_sentence(amount, digits):
+    assert yen_digits(amount) == digits
