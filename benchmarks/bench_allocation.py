@@ -19,6 +19,7 @@ def _timed(label, func):
 def run():
     from core import roles
     from core.models import User
+    from core.money import yen_amount
     from councils.models import Stage
     from subsidies.exports import allocation_csv, allocation_xlsx
     from subsidies.models import Budget
@@ -42,7 +43,8 @@ def run():
         "allocation_for (selector + engine)", lambda: allocation_for(programme, 2026)
     )
     print(
-        f"  rows {len(allocation.rows)}, total {allocation.total:,}円, remainder {allocation.remainder:,}円"
+        f"  rows {len(allocation.rows)}, total {yen_amount(allocation.total)},"
+        f" remainder {yen_amount(allocation.remainder)}"
     )
     csv_bytes = _timed("CSV export", lambda: allocation_csv(allocation_for(programme, 2026)))
     xlsx_bytes = _timed("Excel export", lambda: allocation_xlsx(allocation_for(programme, 2026)))
