@@ -462,6 +462,18 @@ def engine_grant(
     )
 
 
+def _application_grant(app: Application, lines, **options) -> engine.Grant:
+    """The engine's grant for ``lines`` of ``app``, its own decided amounts left out."""
+    return engine_grant(
+        council=app.council,
+        programme=app.programme,
+        fiscal_year=app.fiscal_year,
+        lines=lines,
+        exclude=app.pk,
+        **options,
+    )
+
+
 def check_theme_limit(*, council, programme, fiscal_year: int, theme: str, exclude=None):
     """Refuse an application past the rule's number of applications per theme.
 
@@ -582,8 +594,7 @@ def check_submission(
             "申請額 %(requested)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="requested_amount",
-            requested=yen_digits(requested_amount),
-            allowed=yen_digits(grant.amount),
+            **_yen(requested=requested_amount, allowed=grant.amount),
         )
     return grant
 
@@ -606,6 +617,11 @@ def _require_comment(comment: str, what: str) -> None:
         raise TransitionError(
             "%(what)sを入力してください。", "comment_required", field="comment", what=what
         )
+
+
+def _yen(**amounts: int) -> dict[str, str]:
+    """Message parameters for amounts, written with digit grouping."""
+    return {name: yen_digits(amount) for name, amount in amounts.items()}
 
 
 def _positive_amount(value, field: str = "amount") -> int:
@@ -687,35 +703,24 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
             "予算の残額 %(left)s円 を超えるため決定できません（%(amount)s円）。",
             "budget_exceeded",
             field="amount",
-            left=yen_digits(max(left, 0)),
-            amount=yen_digits(amount),
+            **_yen(left=max(left, 0), amount=amount),
         )
-    grant = engine_grant(
-        council=app.council,
-        programme=app.programme,
-        fiscal_year=app.fiscal_year,
-        lines=lines,
-        exclude=app.pk,
-        budget_left=left,
-        use_budget=left is not None,
-    )
+    grant = _application_grant(app, lines, budget_left=left, use_budget=left is not None)
     _require_eligible(grant)
     if amount > grant.amount:
         raise TransitionError(
             "%(amount)s円 は計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="amount",
-            amount=yen_digits(amount),
-            allowed=yen_digits(grant.amount),
+            **_yen(amount=amount, allowed=grant.amount),
         )
     if limit is not None and amount > limit:
         raise TransitionError(
             "%(amount)s円 は%(what)s %(limit)s円 を超えています。",
             "above_requested",
             field="amount",
-            amount=yen_digits(amount),
             what=limit_label,
-            limit=yen_digits(limit),
+            **_yen(amount=amount, limit=limit),
         )
     return grant
 
@@ -754,8 +759,7 @@ def _do_pay_advance(app, *, actor, comment, amount=None, paid_on=None, **data):
             "前金払額 %(amount)s円 が交付決定額 %(decided)s円 を超えています。",
             "advance_above_decided",
             field="amount",
-            amount=yen_digits(amount),
-            decided=yen_digits(app.decided_amount),
+            **_yen(amount=amount, decided=app.decided_amount),
         )
     app.advance_amount = amount
     app.advance_paid_on = paid_on or timezone.localdate()
@@ -788,20 +792,13 @@ def _do_request_change(app, *, actor, comment, lines=(), amount=None, **data):
     _require_comment(comment, "変更の理由")
     _check_lines(app, lines)
     amount = _positive_amount(amount)
-    grant = engine_grant(
-        council=app.council,
-        programme=app.programme,
-        fiscal_year=app.fiscal_year,
-        lines=lines,
-        exclude=app.pk,
-    )
+    grant = _application_grant(app, lines)
     if not grant.eligible or amount > grant.amount:
         raise TransitionError(
             "変更後の申請額 %(amount)s円 は、計算上の交付可能額 %(allowed)s円 を超えています。",
             "above_engine_amount",
             field="amount",
-            amount=yen_digits(amount),
-            allowed=yen_digits(grant.amount),
+            **_yen(amount=amount, allowed=grant.amount),
         )
     replace_lines(app, LineKind.CHANGE, lines)
     app.change_requested_amount = amount
@@ -874,13 +871,7 @@ def _do_return_report(app, *, actor, comment, **data):
 def confirmation_amount(app) -> tuple[int, engine.Grant]:
     """額の確定: the smaller of the decided amount and the engine's grant on actual costs."""
     lines = stored_lines(app, LineKind.ACTUAL)
-    grant = engine_grant(
-        council=app.council,
-        programme=app.programme,
-        fiscal_year=app.fiscal_year,
-        lines=lines,
-        exclude=app.pk,
-    )
+    grant = _application_grant(app, lines)
     return min(app.decided_amount or 0, grant.amount), grant
 
 
@@ -937,8 +928,7 @@ def _do_receive_refund(app, *, actor, comment, amount=None, received_on=None, **
             "受領額 %(amount)s円 が返還請求額 %(refund)s円 と一致しません。",
             "refund_amount_mismatch",
             field="amount",
-            amount=yen_digits(amount),
-            refund=yen_digits(app.refund_amount),
+            **_yen(amount=amount, refund=app.refund_amount),
         )
     app.refunded_amount = amount
     app.refund_received_on = received_on or timezone.localdate()
