@@ -58,26 +58,25 @@ class PlanBasicsForm(forms.ModelForm):
             del self.fields["revision_note"]
 
 
-class LocalIssueForm(forms.ModelForm):
-    class Meta:
-        model = LocalIssue
-        fields = ["order", "title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+def _rows_formset(parent, model, fields: list[str], text_field: str):
+    """The rows of ``model`` under ``parent``: two blank rows, each deletable, with
+    ``text_field`` as a two-line text area."""
+    return inlineformset_factory(
+        parent,
+        model,
+        fields=fields,
+        widgets={text_field: forms.Textarea(attrs={"rows": 2})},
+        extra=2,
+        can_delete=True,
+    )
 
 
-LocalIssueFormSet = inlineformset_factory(
-    Plan, LocalIssue, form=LocalIssueForm, extra=2, can_delete=True
+LocalIssueFormSet = _rows_formset(
+    Plan, LocalIssue, ["order", "title", "description"], "description"
 )
-
-
-class PolicyForm(forms.ModelForm):
-    class Meta:
-        model = Policy
-        fields = ["order", "number", "title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-
-PolicyFormSet = inlineformset_factory(Plan, Policy, form=PolicyForm, extra=2, can_delete=True)
+PolicyFormSet = _rows_formset(
+    Plan, Policy, ["order", "number", "title", "description"], "description"
+)
 
 
 class PlanItemForm(forms.ModelForm):
@@ -102,15 +101,8 @@ class PlanItemForm(forms.ModelForm):
         return number
 
 
-class RoleAllocationForm(forms.ModelForm):
-    class Meta:
-        model = RoleAllocation
-        fields = ["order", "actor", "actor_name", "role"]
-        widgets = {"role": forms.Textarea(attrs={"rows": 2})}
-
-
-RoleAllocationFormSet = inlineformset_factory(
-    PlanItem, RoleAllocation, form=RoleAllocationForm, extra=2, can_delete=True
+RoleAllocationFormSet = _rows_formset(
+    PlanItem, RoleAllocation, ["order", "actor", "actor_name", "role"], "role"
 )
 
 

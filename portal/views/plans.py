@@ -55,6 +55,17 @@ def _refused(request, error: ValidationError):
     messages.error(request, " ".join(error.messages))
 
 
+def _attempt(request, run, success: str) -> bool:
+    """Call ``run``; show ``success`` when it is done (True), else why it was refused."""
+    try:
+        run()
+    except ValidationError as error:
+        _refused(request, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _editable_or_redirect(request, plan):
     try:
         services.check_plan_editable(plan=plan, actor=request.user)
@@ -146,12 +157,12 @@ def _formset_page(request, pk, formset_class, title, help_text):
         return refused
     formset = formset_class(request.POST or None, instance=plan)
     if request.method == "POST" and formset.is_valid():
-        try:
-            services.plan_rows_save(plan=plan, formset=formset, actor=request.user)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, f"{title}を保存しました。")
+        saved = _attempt(
+            request,
+            lambda: services.plan_rows_save(plan=plan, formset=formset, actor=request.user),
+            f"{title}を保存しました。",
+        )
+        if saved:
             return redirect("plans_portal:plan", plan.pk)
     return render(
         request,
@@ -232,12 +243,11 @@ def item_edit(request, pk):
 @secretary_required
 def item_delete(request, pk):
     item = _own_item(request, pk)
-    try:
-        services.plan_item_delete(item=item, actor=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, f"{item.number} {item.title} を削除しました。")
+    _attempt(
+        request,
+        lambda: services.plan_item_delete(item=item, actor=request.user),
+        f"{item.number} {item.title} を削除しました。",
+    )
     return redirect("plans_portal:plan", item.plan_id)
 
 
@@ -245,12 +255,11 @@ def item_delete(request, pk):
 @secretary_required
 def plan_submit(request, pk):
     plan = _own_plan(request, pk)
-    try:
-        services.plan_transition(plan=plan, action=PlanAction.SUBMIT, actor=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "計画を市に提出しました。市の確認後に公開されます。")
+    _attempt(
+        request,
+        lambda: services.plan_transition(plan=plan, action=PlanAction.SUBMIT, actor=request.user),
+        "計画を市に提出しました。市の確認後に公開されます。",
+    )
     return redirect("plans_portal:plan", plan.pk)
 
 

@@ -5,6 +5,9 @@ or history of another council answers 404, so ids do not leak. Views validate in
 with forms and call subsidies.services for every change.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -329,66 +332,80 @@ def _take_lines_action(request, application, action, form, formset, uploads):
     return redirect("subsidies_portal:detail", pk=application.pk)
 
 
+@dataclass(frozen=True)
+class _LinesPage:
+    """A page of expense lines, a form and attachments that takes one council action."""
+
+    action: str
+    closed: str  # the message when the action is not open
+    form_class: type
+    uploads: dict  # the AttachmentsForm options
+    done: str
+    template: str
+    initial: Callable  # the form's first values, from the application
+    lines: Callable  # the lines' first values, from the application
+
+
+_CHANGE_PAGE = _LinesPage(
+    ApplicationAction.REQUEST_CHANGE,
+    "交付決定後の申請だけが変更承認申請できます。",
+    ChangeRequestForm,
+    {"kind": AttachmentKind.CHANGE},
+    "変更承認申請を提出しました。",
+    "portal/subsidies/change.html",
+    lambda application: {"amount": application.decided_amount},
+    lambda application: services.stored_lines(application, LineKind.PLAN),
+)
+_REPORT_PAGE = _LinesPage(
+    ApplicationAction.SUBMIT_REPORT,
+    "実績報告は交付決定後（または差戻し後）に提出できます。",
+    ReportForm,
+    {"kind": AttachmentKind.REPORT, "label": "領収書など"},
+    "実績報告を提出しました。",
+    "portal/subsidies/report.html",
+    lambda application: {"report_text": application.report_text},
+    lambda application: (
+        services.stored_lines(application, LineKind.ACTUAL)
+        or services.stored_lines(application, LineKind.PLAN)
+    ),
+)
+
+
+def _lines_page(request, pk, page: _LinesPage):
+    application = _application(request, pk)
+    if not services.action_open(application, page.action):
+        messages.error(request, page.closed)
+        return redirect("subsidies_portal:detail", pk=pk)
+    current = page.lines(application)
+    if request.method == "POST":
+        form = page.form_class(request.POST)
+        formset = line_formset(request.POST, lines=current)
+        uploads = AttachmentsForm(request.POST, request.FILES, **page.uploads)
+        taken = _take_lines_action(request, application, page.action, form, formset, uploads)
+        if taken:
+            messages.success(request, page.done)
+            return taken
+    else:
+        form = page.form_class(initial=page.initial(application))
+        formset = line_formset(lines=current, extra=1)
+        uploads = AttachmentsForm(**page.uploads)
+    return render(
+        request,
+        page.template,
+        {"application": application, "form": form, "formset": formset, "uploads": uploads},
+    )
+
+
 @secretary_required
 def change_request(request, pk):
     """変更承認申請: new expense lines and amount, with the reason."""
-    application = _application(request, pk)
-    if not services.action_open(application, ApplicationAction.REQUEST_CHANGE):
-        messages.error(request, "交付決定後の申請だけが変更承認申請できます。")
-        return redirect("subsidies_portal:detail", pk=pk)
-    current = services.stored_lines(application, LineKind.PLAN)
-    if request.method == "POST":
-        form = ChangeRequestForm(request.POST)
-        formset = line_formset(request.POST, lines=current)
-        uploads = AttachmentsForm(request.POST, request.FILES, kind=AttachmentKind.CHANGE)
-        done = _take_lines_action(
-            request, application, ApplicationAction.REQUEST_CHANGE, form, formset, uploads
-        )
-        if done:
-            messages.success(request, "変更承認申請を提出しました。")
-            return done
-    else:
-        form = ChangeRequestForm(initial={"amount": application.decided_amount})
-        formset = line_formset(lines=current, extra=1)
-        uploads = AttachmentsForm(kind=AttachmentKind.CHANGE)
-    return render(
-        request,
-        "portal/subsidies/change.html",
-        {"application": application, "form": form, "formset": formset, "uploads": uploads},
-    )
+    return _lines_page(request, pk, _CHANGE_PAGE)
 
 
 @secretary_required
 def report(request, pk):
     """実績報告: actual expense lines, what was done, receipts."""
-    application = _application(request, pk)
-    if not services.action_open(application, ApplicationAction.SUBMIT_REPORT):
-        messages.error(request, "実績報告は交付決定後（または差戻し後）に提出できます。")
-        return redirect("subsidies_portal:detail", pk=pk)
-    actual = services.stored_lines(application, LineKind.ACTUAL) or services.stored_lines(
-        application, LineKind.PLAN
-    )
-    if request.method == "POST":
-        form = ReportForm(request.POST)
-        formset = line_formset(request.POST, lines=actual)
-        uploads = AttachmentsForm(
-            request.POST, request.FILES, kind=AttachmentKind.REPORT, label="領収書など"
-        )
-        done = _take_lines_action(
-            request, application, ApplicationAction.SUBMIT_REPORT, form, formset, uploads
-        )
-        if done:
-            messages.success(request, "実績報告を提出しました。")
-            return done
-    else:
-        form = ReportForm(initial={"report_text": application.report_text})
-        formset = line_formset(lines=actual, extra=1)
-        uploads = AttachmentsForm(kind=AttachmentKind.REPORT, label="領収書など")
-    return render(
-        request,
-        "portal/subsidies/report.html",
-        {"application": application, "form": form, "formset": formset, "uploads": uploads},
-    )
+    return _lines_page(request, pk, _REPORT_PAGE)
 
 
 @secretary_required
