@@ -4,6 +4,8 @@ Every lookup is filtered by ``request.council`` (set by ``secretary_required``),
 council's plan answers 404 whatever its id. Every change goes through plans.services.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,6 +77,23 @@ def _editable_or_redirect(request, plan):
     return None
 
 
+def _editable(lookup):
+    """A view that changes a plan's content gets ``lookup(request, pk)`` (the council's own
+    plan or item) instead of ``pk``; when the plan cannot be edited, the secretary is sent
+    back to the plan with the reason and the view is not called."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, pk):
+            row = lookup(request, pk)
+            plan = row.plan if isinstance(row, PlanItem) else row
+            return _editable_or_redirect(request, plan) or view(request, row)
+
+        return guarded
+
+    return decorate
+
+
 @secretary_required
 def index(request):
     council = request.council
@@ -133,11 +152,8 @@ def plan_detail(request, pk):
 
 
 @secretary_required
-def plan_edit(request, pk):
-    plan = _own_plan(request, pk)
-    refused = _editable_or_redirect(request, plan)
-    if refused:
-        return refused
+@_editable(_own_plan)
+def plan_edit(request, plan):
     form = PlanBasicsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,11 +166,7 @@ def plan_edit(request, pk):
     return render(request, "portal/plans/plan_form.html", {"form": form, "plan": plan})
 
 
-def _formset_page(request, pk, formset_class, title, help_text):
-    plan = _own_plan(request, pk)
-    refused = _editable_or_redirect(request, plan)
-    if refused:
-        return refused
+def _formset_page(request, plan, formset_class, title, help_text):
     formset = formset_class(request.POST or None, instance=plan)
     if request.method == "POST" and formset.is_valid():
         saved = _attempt(
@@ -172,10 +184,11 @@ def _formset_page(request, pk, formset_class, title, help_text):
 
 
 @secretary_required
-def plan_issues(request, pk):
+@_editable(_own_plan)
+def plan_issues(request, plan):
     return _formset_page(
         request,
-        pk,
+        plan,
         LocalIssueFormSet,
         "地域課題",
         "地域の課題を、優先する順に登録します。削除する行は「削除」にチェックを入れます。",
@@ -183,10 +196,11 @@ def plan_issues(request, pk):
 
 
 @secretary_required
-def plan_policies(request, pk):
+@_editable(_own_plan)
+def plan_policies(request, plan):
     return _formset_page(
         request,
-        pk,
+        plan,
         PolicyFormSet,
         "基本方針",
         "事業をまとめる方針（例: ⑴ 安心・安全な地域づくり）を登録します。事業が登録された方針は削除できません。",
@@ -222,20 +236,14 @@ def _item_page(request, plan, item):
 
 
 @secretary_required
-def item_create(request, pk):
-    plan = _own_plan(request, pk)
-    refused = _editable_or_redirect(request, plan)
-    if refused:
-        return refused
+@_editable(_own_plan)
+def item_create(request, plan):
     return _item_page(request, plan, PlanItem(plan=plan))
 
 
 @secretary_required
-def item_edit(request, pk):
-    item = _own_item(request, pk)
-    refused = _editable_or_redirect(request, item.plan)
-    if refused:
-        return refused
+@_editable(_own_item)
+def item_edit(request, item):
     return _item_page(request, item.plan, item)
 
 
