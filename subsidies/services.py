@@ -30,7 +30,7 @@ from core import calendar
 from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
 from core.money import yen_digits
 from core.signals import announce_public_change
-from councils.models import CouncilSecretary
+from councils.models import Council, CouncilSecretary
 
 from . import engine, notices, selectors
 from .exceptions import TransitionError
@@ -698,6 +698,10 @@ def _lock_budget_left(app) -> int | None:
 def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> engine.Grant:
     """Budget first (its own code), then the engine's amount for ``lines``."""
     left = _lock_budget_left(app)
+    # Labour is paid once per council and year, whatever the programme: decisions for one
+    # council queue on its row (after the budget row, always in that order), so the second
+    # sees the labour the first decided.
+    list(Council.objects.select_for_update().filter(pk=app.council_id).values_list("pk"))
     if left is not None and amount > left:
         raise TransitionError(
             "予算の残額 %(left)s円 を超えるため決定できません（%(amount)s円）。",

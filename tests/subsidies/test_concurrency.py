@@ -10,7 +10,9 @@ from subsidies import selectors
 from subsidies.exceptions import TransitionError
 from subsidies.models import Application, Budget, Status
 
+from .factories import BudgetFactory, RuleFactory
 from .lifecycle import YEAR, application_in, step
+from .test_labour_once_a_year import application, labour_rule  # noqa: F401 (a fixture)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -102,3 +104,29 @@ def test_concurrent_decision_and_change_approval_respect_the_budget(world):
     )
     assert "ok" in results
     assert selectors.granted_total(world.programme, YEAR) <= 250_000
+
+
+def test_two_concurrent_decisions_pay_a_councils_labour_once(world, labour_rule, monkeypatch):  # noqa: F811
+    """Two programmes that pay 事務局人件費, one council: the second decision to take the
+    council's row lock sees the first's labour (registered cost 2,492,000円)."""
+    real = selectors.labour_decided
+
+    def slow(*args, **kwargs):
+        decided = real(*args, **kwargs)
+        time.sleep(0.3)
+        return decided
+
+    monkeypatch.setattr(selectors, "labour_decided", slow)
+    first_rule = labour_rule
+    second_rule = RuleFactory(labour_eligible=True, categories=["juyohi", "jinkenhi"])
+    BudgetFactory(programme=second_rule.programme, fiscal_year=YEAR, amount=10_000_000)
+    first = application(world, first_rule, 2_492_000)
+    second = application(world, second_rule, 2_492_000, title="交流会")
+    step(first, "submit", world.secretary)
+    step(second, "submit", world.secretary)
+    results = run_together(
+        [lambda: step(first, "decide", world.staff), lambda: step(second, "decide", world.staff)]
+    )
+    assert sorted(results) == ["above_engine_amount", "ok"]
+    assert real(YEAR, [world.council.pk]) == {world.council.pk: 2_492_000}
+    assert Application.objects.filter(status=Status.DECIDED).count() == 1
