@@ -190,6 +190,8 @@ def _take_move(
     if move.target is not None:
         setattr(current, state_field, move.target)
         fields.append(state_field)
+    if at is not None:
+        current._history_date = at  # the edit-history row is dated when the act was taken
     current.save(update_fields=[*fields, *also_save])
     record = audit(before)
     record.action, record.actor, record.at, record.comment = move.action, actor, now, comment

@@ -57,6 +57,11 @@ def test_past_submit_and_accept_are_dated_and_name_no_actor(entry):
         datetime(2013, 4, 1, 1, tzinfo=ZoneInfo("UTC")),
     )
     assert (entry.staff_comment, entry.reviewed_by) == ("順調です。", None)
+    # The edit history is dated like the acts, not when they were recorded.
+    assert [h.history_date for h in entry.history.order_by("history_id")][-2:] == [
+        datetime(2012, 10, 1, 1, tzinfo=ZoneInfo("UTC")),
+        datetime(2013, 4, 1, 1, tzinfo=ZoneInfo("UTC")),
+    ]
     assert [
         (r.action, r.from_state, r.to_state, r.at, r.actor, r.comment)
         for r in (submitted, accepted)
