@@ -18,7 +18,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-from core.imports import read_dataset
+from core.imports.reading import read_dataset
 from core.models import Municipality, User
 from councils.models import District, PopulationRecord
 from councils.resources import STANDARD_COLUMNS, PopulationResource, aggregate_population

@@ -20,6 +20,3 @@ module per concern:
 
 Import the names from those modules.
 """
-
-# Kept here for the population-import benchmark, which reads files the way the admin does.
-from .reading import read_dataset  # noqa: F401
