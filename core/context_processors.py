@@ -1,5 +1,3 @@
-from .models import Municipality
-
-
 def municipality(request):
-    return {"municipality": Municipality.current()}
+    """The city this page belongs to (none on the platform host)."""
+    return {"municipality": getattr(request, "municipality", None)}

@@ -1,12 +1,28 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+
+from core.scoping import CityScopedManager
+from core.tenancy import current_municipality_id
 
 
 class User(AbstractUser):
     """A person who logs in: city staff (is_staff, in a staff group) or a council secretary."""
 
     full_name = models.CharField("氏名", max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属自治体",
+        help_text="空欄はプラットフォーム運営者（すべての自治体を扱えます）。",
+    )
     must_change_password = models.BooleanField(
         "初回ログイン時にパスワード変更",
         default=False,
@@ -21,36 +37,211 @@ class User(AbstractUser):
         return self.full_name or self.get_full_name() or self.username
 
 
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)  # fmt: skip
+
+
+def local_government_check_digit(first_five: str) -> int:
+    """The 6th digit of a 全国地方公共団体コード: 11 − ((6a+5b+4c+3d+2e) mod 11), last digit."""
+    total = sum(
+        weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), first_five, strict=True)
+    )
+    return (11 - total % 11) % 10
+
+
+def validate_local_government_code(value: str) -> None:
+    if not re.fullmatch(r"[0-9]{6}", value or ""):
+        raise ValidationError(
+            "全国地方公共団体コードは6桁の数字で入力してください（例: 032093）。",
+            code="invalid_code",
+        )
+    if local_government_check_digit(value[:5]) != int(value[5]):
+        raise ValidationError(
+            "全国地方公共団体コードの検査数字（6桁目）が正しくありません。",
+            code="check_digit",
+        )
+
+
+class EraDisplay(models.TextChoices):
+    WAREKI = "wareki", "和暦（令和6年度）"
+    WAREKI_WESTERN = "wareki_western", "和暦に西暦を併記（令和6年度（2024年度））"
+
+
 class Municipality(models.Model):
-    """The city running the portal: its name and the words it uses. One row."""
+    """A city served by this install: its identity, the words it uses, who signs its notices.
+
+    Every city-owned row points here; the row in force comes from the request's host, a
+    command's ``--city`` or a job's stored city (``core.tenancy``).
+    """
 
     name = models.CharField("自治体名", max_length=50)
-    name_kana = models.CharField("自治体名（カナ）", max_length=100, blank=True)
+    name_kana = models.CharField("自治体名（かな）", max_length=100, blank=True)
+    prefecture = models.CharField(
+        "都道府県",
+        max_length=4,
+        blank=True,
+        choices=[(name, name) for name in PREFECTURES],
+    )
     local_government_code = models.CharField(
-        "全国地方公共団体コード", max_length=6, blank=True, help_text="例: 032093（一関市）"
+        "全国地方公共団体コード",
+        max_length=6,
+        validators=[validate_local_government_code],
+        help_text="6桁（5桁＋検査数字）。例: 032093（一関市）",
+    )
+    slug = models.SlugField(
+        "識別名（英小文字）",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="ホスト名の先頭に使う名前。例: ichinoseki",
+        error_messages={"unique": "この識別名は既に他の自治体が使っています。"},
     )
     department = models.CharField("担当部署", max_length=100, blank=True)
+    mayor_title = models.CharField(
+        "首長の職名", max_length=30, blank=True, help_text="通知書の差出人。例: 一関市長"
+    )
+    mayor_name = models.CharField("首長の氏名", max_length=50, blank=True)
     council_term = models.CharField(
         "地域組織の呼び方",
         max_length=30,
         default="地域協働体",
         help_text="例: 地域協働体（一関市）、地域づくり組織（盛岡市）、地域づくり協議会（山口市）",
     )
+    centre_term = models.CharField(
+        "拠点施設の呼び方",
+        max_length=30,
+        default="市民センター",
+        help_text="例: 市民センター（一関市）、地域交流センター（山口市）",
+    )
+    era_display = models.CharField(
+        "年度の表示", max_length=20, choices=EraDisplay.choices, default=EraDisplay.WAREKI
+    )
 
     class Meta:
-        verbose_name = "自治体設定"
-        verbose_name_plural = "自治体設定"
+        verbose_name = "自治体"
+        verbose_name_plural = "自治体"
+        ordering = ["local_government_code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government_code"],
+                condition=~models.Q(local_government_code=""),
+                name="municipality_code_unique",
+                violation_error_message="この全国地方公共団体コードは既に登録されています。",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
+    @property
+    def sender(self) -> str:
+        """Who signs a notice: 「一関市長 ○○ ○○」, or the city's name when no mayor is set."""
+        return " ".join(part for part in (self.mayor_title, self.mayor_name) if part) or self.name
+
     @classmethod
     def current(cls):
-        """The configured city, or an unsaved default when none is set up yet."""
-        return cls.objects.order_by("pk").first() or cls(name="（自治体名未設定）")
+        """The city in force (``core.tenancy``), or an unsaved default outside any city."""
+        from core import tenancy
+
+        return tenancy.current_municipality() or cls(name="（自治体名未設定）")
 
 
-class TransitionRecord(models.Model):
+class MunicipalityHost(models.Model):
+    """A host name a city is served at (ichinoseki.example.jp, ichinoseki.localhost)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="hosts", verbose_name="自治体"
+    )
+    host = models.CharField(
+        "ホスト名",
+        max_length=253,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$",
+                "ホスト名は英小文字・数字・ハイフン・ドットで入力してください（ポート番号は不要）。",
+            )
+        ],
+        error_messages={"unique": "このホスト名は既に他の自治体が使っています。"},
+    )
+
+    class Meta:
+        verbose_name = "ホスト名"
+        verbose_name_plural = "ホスト名"
+        ordering = ["host"]
+
+    def __str__(self):
+        return self.host
+
+    def clean(self):
+        self.host = (self.host or "").strip().lower()
+
+
+class CityOwned(models.Model):
+    """A row that belongs to one city.
+
+    ``municipality`` is filled from the city in force when the row is made, and every query
+    through ``objects`` is filtered to that city: a query made with no city in force raises
+    ``django_scopes.ScopeError`` instead of returning every city's rows. On PostgreSQL a
+    row-level security policy on the table is the second wall (``core.rls``).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="自治体",
+        editable=False,
+        default=current_municipality_id,
+    )
+
+    objects = CityScopedManager()
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        # The city is never a form field but is always set, so constraints that start with it
+        # are checked, and a clash on (city, field) reads as that field's error.
+        exclude = set(exclude or ()) - {"municipality"}
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(_errors_on_fields(error.error_dict)) from None
+
+
+def _errors_on_fields(error_dict):
+    moved = {}
+    for key, errors in error_dict.items():
+        for error in errors:
+            if key == NON_FIELD_ERRORS and (error.code or "").startswith("unique:"):
+                field = error.code.removeprefix("unique:")
+                error = ValidationError(error.message, code="unique", params=error.params)
+                moved.setdefault(field, []).append(error)
+            else:
+                moved.setdefault(key, []).append(error)
+    return moved
+
+
+def city_unique(*fields, name, message, condition=None):
+    """A unique constraint that starts with the city, whose clash names the last field."""
+    return models.UniqueConstraint(
+        fields=["municipality", *fields],
+        name=name,
+        condition=condition,
+        violation_error_message=message,
+        violation_error_code=f"unique:{fields[-1]}",
+    )
+
+
+class TransitionRecord(CityOwned):
     """What every audit row of a lifecycle holds: who acted, when, and why.
 
     A concrete record adds the object it belongs to, the action and the states before

@@ -13,15 +13,16 @@ from django.db.models import Case, Exists, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from core.models import CityOwned, city_unique
+from core.scoping import CityScopedManager, CityScopedQuerySet
 
-class District(models.Model):
+
+class District(CityOwned):
     """地区: the smallest area the city counts population for."""
 
     code = models.CharField(
         "地区コード",
         max_length=20,
-        unique=True,
-        error_messages={"unique": "この地区コードは既に使われています。"},
     )
     name = models.CharField("地区名", max_length=100)
     kana = models.CharField("地区名（かな）", max_length=200, blank=True)
@@ -29,6 +30,13 @@ class District(models.Model):
     history = HistoricalRecords(verbose_name="地区の変更履歴")
 
     class Meta:
+        constraints = [
+            city_unique(
+                "code",
+                name="district_code_unique_per_city",
+                message="この地区コードは既に使われています。",
+            ),
+        ]
         verbose_name = "地区"
         verbose_name_plural = "地区"
         ordering = ["code"]
@@ -37,7 +45,7 @@ class District(models.Model):
         return f"{self.name}（{self.code}）"
 
 
-class PopulationRecord(models.Model):
+class PopulationRecord(CityOwned):
     """Population and households of one district as of a date, by source."""
 
     district = models.ForeignKey(
@@ -62,7 +70,7 @@ class PopulationRecord(models.Model):
         ordering = ["district__code", "-as_of"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "as_of", "source"],
+                fields=["municipality", "district", "as_of", "source"],
                 name="population_unique_per_district_date_source",
                 violation_error_message="この地区・基準日・出典の人口は既に登録されています。",
             ),
@@ -99,7 +107,7 @@ STAGE_MOVES = {
 }
 
 
-class CouncilQuerySet(models.QuerySet):
+class CouncilQuerySet(CityScopedQuerySet):
     def with_stage_on(self, day: date):
         """Annotate ``stage_then``: each council's stage on ``day``, in one query.
 
@@ -129,10 +137,10 @@ CONTACT_FIELDS = (
 )
 
 
-class Council(models.Model):
+class Council(CityOwned):
     """地域協働体: the organisation representing one area."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField("名称", max_length=100)
     kana = models.CharField("名称（かな）", max_length=200, blank=True)
     area = models.CharField(
         "地域",
@@ -155,9 +163,16 @@ class Council(models.Model):
     notes = models.TextField("備考", blank=True)
     history = HistoricalRecords(verbose_name="地域協働体の変更履歴")
 
-    objects = CouncilQuerySet.as_manager()
+    objects = CityScopedManager.from_queryset(CouncilQuerySet)()
 
     class Meta:
+        constraints = [
+            city_unique(
+                "name",
+                name="council_name_unique_per_city",
+                message="この名称は既に登録されています。",
+            ),
+        ]
         verbose_name = "地域協働体"
         verbose_name_plural = "地域協働体"
         ordering = ["kana", "name"]
@@ -182,7 +197,7 @@ class Council(models.Model):
             )
 
 
-class CouncilStageChange(models.Model):
+class CouncilStageChange(CityOwned):
     """One step of a council's stage history (設立準備 → 設立 → 計画策定済)."""
 
     council = models.ForeignKey(
@@ -219,7 +234,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class MemberOrganisation(models.Model):
+class MemberOrganisation(CityOwned):
     """An organisation that belongs to a council (構成団体)."""
 
     council = models.ForeignKey(
@@ -244,10 +259,10 @@ class Management(models.TextChoices):
     DESIGNATED = "designated", "指定管理（地域協働体）"
 
 
-class CivicCentre(models.Model):
+class CivicCentre(CityOwned):
     """市民センター: the council's base, run by the city or by the council (指定管理者)."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField("名称", max_length=100)
     kana = models.CharField("名称（カナ）", max_length=200, blank=True)
     address = models.CharField("住所", max_length=200)
     phone = models.CharField("電話番号", max_length=30, blank=True)
@@ -269,6 +284,13 @@ class CivicCentre(models.Model):
     history = HistoricalRecords(verbose_name="市民センターの変更履歴")
 
     class Meta:
+        constraints = [
+            city_unique(
+                "name",
+                name="civiccentre_name_unique_per_city",
+                message="この名称は既に登録されています。",
+            ),
+        ]
         verbose_name = "市民センター"
         verbose_name_plural = "市民センター"
         ordering = ["kana", "name"]
@@ -313,7 +335,7 @@ class CivicCentre(models.Model):
             raise ValidationError(errors)
 
 
-class CouncilSecretary(models.Model):
+class CouncilSecretary(CityOwned):
     """A user's tenure as secretary (事務局) of one council: the link the portal checks."""
 
     council = models.ForeignKey(
@@ -350,7 +372,7 @@ class CouncilSecretary(models.Model):
         ordering = ["council", "-started_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"],
+                fields=["municipality", "user"],
                 condition=models.Q(ended_on__isnull=True),
                 name="one_active_council_per_secretary",
                 violation_error_message="この利用者は既に他の地域協働体の事務局です。",

@@ -16,7 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.calendar import FIRST_HALF, HALF_LABELS, SECOND_HALF, Period, fiscal_year_label
-from core.models import TransitionRecord
+from core.models import CityOwned, TransitionRecord, city_unique
 
 # Fiscal years a plan may name: 平成元年度 onwards, and not absurdly far ahead.
 FIRST_PLAN_YEAR = 1989
@@ -35,10 +35,10 @@ def _year_range_error(field: str, value: int | None) -> dict:
     }
 
 
-class StatusVocabulary(models.Model):
+class StatusVocabulary(CityOwned):
     """A city's set of progress statuses (達成状況 / 推進状況), kept as data."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField("名称", max_length=100)
     description = models.TextField("説明", blank=True)
     is_default = models.BooleanField(
         "地域づくり計画の既定",
@@ -52,12 +52,17 @@ class StatusVocabulary(models.Model):
         verbose_name_plural = "達成状況の区分"
         ordering = ["name"]
         constraints = [
+            city_unique(
+                "name",
+                name="statusvocabulary_name_unique_per_city",
+                message="この名称の区分は既にあります。",
+            ),
             models.UniqueConstraint(
-                fields=["is_default"],
+                fields=["municipality", "is_default"],
                 condition=Q(is_default=True),
                 name="plans_one_default_vocabulary",
                 violation_error_message="既定の区分は1つだけ設定できます。",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -68,7 +73,7 @@ class StatusVocabulary(models.Model):
         return cls.objects.filter(is_default=True).first()
 
 
-class ProgressStatus(models.Model):
+class ProgressStatus(CityOwned):
     """One status of a vocabulary, e.g. 達成済, 継続推進, or 「-」 (not yet assessed)."""
 
     vocabulary = models.ForeignKey(
@@ -92,12 +97,12 @@ class ProgressStatus(models.Model):
         ordering = ["vocabulary", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["vocabulary", "code"],
+                fields=["municipality", "vocabulary", "code"],
                 name="plans_status_code_unique",
                 violation_error_message="この区分に同じコードの達成状況があります。",
             ),
             models.UniqueConstraint(
-                fields=["vocabulary", "label"],
+                fields=["municipality", "vocabulary", "label"],
                 name="plans_status_label_unique",
                 violation_error_message="この区分に同じ表示名の達成状況があります。",
             ),
@@ -124,7 +129,7 @@ PUBLIC_PLAN_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT,)
 
 
-class Plan(models.Model):
+class Plan(CityOwned):
     """One version of a plan: the city's promotion plan or a council's community plan."""
 
     kind = models.CharField("種類", max_length=20, choices=PlanKind.choices)
@@ -186,13 +191,13 @@ class Plan(models.Model):
                 violation_error_message="計画期間の終了年度が開始年度より前になっています。",
             ),
             models.UniqueConstraint(
-                fields=["council"],
+                fields=["municipality", "council"],
                 condition=Q(status="published", kind="community"),
                 name="plans_one_published_community_plan",
                 violation_error_message="この地域協働体には公開中の地域づくり計画が既にあります。",
             ),
             models.UniqueConstraint(
-                fields=["revision_of"],
+                fields=["municipality", "revision_of"],
                 condition=Q(status__in=["draft", "submitted"]),
                 name="plans_one_open_revision",
                 violation_error_message="この版の見直し案は既に作成されています。",
@@ -255,7 +260,7 @@ class Plan(models.Model):
         return result
 
 
-class Policy(models.Model):
+class Policy(CityOwned):
     """基本方針 / 推進方針: an ordered heading of a plan, numbered I–V or ⑴–⑸."""
 
     plan = models.ForeignKey(
@@ -275,7 +280,7 @@ class Policy(models.Model):
         return f"{self.number} {self.title}".strip()
 
 
-class PlanItem(models.Model):
+class PlanItem(CityOwned):
     """事業 / 推進項目 / a council's project: what the plan will do, by whom and when."""
 
     plan = models.ForeignKey(
@@ -314,7 +319,7 @@ class PlanItem(models.Model):
         ordering = ["plan", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "number"],
+                fields=["municipality", "plan", "number"],
                 name="plans_item_number_unique",
                 violation_error_message="この計画に同じ番号の事業があります。",
             )
@@ -345,7 +350,7 @@ class Actor(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class RoleAllocation(models.Model):
+class RoleAllocation(CityOwned):
     """役割分担: which actor does what for one item."""
 
     item = models.ForeignKey(
@@ -371,7 +376,7 @@ class RoleAllocation(models.Model):
         return self.actor_name or self.get_actor_display()
 
 
-class ItemSchedule(models.Model):
+class ItemSchedule(CityOwned):
     """What an item plans for one fiscal year (実施 / 検討 / 方法の検討 …)."""
 
     item = models.ForeignKey(
@@ -386,7 +391,7 @@ class ItemSchedule(models.Model):
         ordering = ["item", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "fiscal_year"],
+                fields=["municipality", "item", "fiscal_year"],
                 name="plans_schedule_year_unique",
                 violation_error_message="この事業のこの年度の予定は既に登録されています。",
             )
@@ -413,7 +418,7 @@ class ItemSchedule(models.Model):
                 )
 
 
-class LocalIssue(models.Model):
+class LocalIssue(CityOwned):
     """地域課題: a problem a community plan sets out to address."""
 
     plan = models.ForeignKey(
@@ -432,7 +437,7 @@ class LocalIssue(models.Model):
         return self.title
 
 
-class Indicator(models.Model):
+class Indicator(CityOwned):
     """数値目標: a measured figure with its baseline, targets and actuals by year."""
 
     plan = models.ForeignKey(
@@ -476,7 +481,7 @@ class ValueKind(models.TextChoices):
     ACTUAL = "actual", "実績値"
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(CityOwned):
     """A target or an actual value of an indicator for one fiscal year."""
 
     indicator = models.ForeignKey(
@@ -492,7 +497,7 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "fiscal_year", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "fiscal_year", "kind"],
+                fields=["municipality", "indicator", "fiscal_year", "kind"],
                 name="plans_indicator_value_unique",
                 violation_error_message="この年度の同じ種別の値は既に登録されています。",
             )
@@ -536,7 +541,7 @@ class ReviewState(models.TextChoices):
 EDITABLE_STATES = (ReviewState.DRAFT, ReviewState.RETURNED)
 
 
-class ProgressEntry(models.Model):
+class ProgressEntry(CityOwned):
     """進捗: what was done for one item in one period (a fiscal year or a half)."""
 
     item = models.ForeignKey(
@@ -597,13 +602,13 @@ class ProgressEntry(models.Model):
             # A year-long entry and the two half-year entries are distinct rows; NULL
             # halves would never clash in one unique index, hence two partial ones.
             models.UniqueConstraint(
-                fields=["item", "fiscal_year"],
+                fields=["municipality", "item", "fiscal_year"],
                 condition=Q(half__isnull=True),
                 name="plans_entry_unique_year",
                 violation_error_message="この事業のこの期間の進捗は既に登録されています。",
             ),
             models.UniqueConstraint(
-                fields=["item", "fiscal_year", "half"],
+                fields=["municipality", "item", "fiscal_year", "half"],
                 condition=Q(half__isnull=False),
                 name="plans_entry_unique_half",
                 violation_error_message="この事業のこの期間の進捗は既に登録されています。",

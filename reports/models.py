@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from core.models import CityOwned
 
-class ReportJob(models.Model):
+
+class ReportJob(CityOwned):
     """A whole-city report rendered in the background, with its progress for staff."""
 
     class Status(models.TextChoices):

@@ -16,6 +16,7 @@ from core.calendar import (
     fiscal_year_start,
     wareki_date,
 )
+from core.models import CityOwned, city_unique
 from councils.models import Council
 from councils.selectors import established_on
 
@@ -24,14 +25,12 @@ def _not_negative(label: str):
     return MinValueValidator(0, f"{label}は0以上で入力してください。")
 
 
-class StaffMember(models.Model):
+class StaffMember(CityOwned):
     """A city employee who can be assigned to councils as their liaison."""
 
     staff_number = models.CharField(
         "職員番号",
         max_length=20,
-        unique=True,
-        error_messages={"unique": "この職員番号は既に登録されています。"},
     )
     name = models.CharField("氏名", max_length=100)
     kana = models.CharField("氏名（かな）", max_length=200, blank=True)
@@ -54,6 +53,13 @@ class StaffMember(models.Model):
     history = HistoricalRecords(verbose_name="市職員の変更履歴")
 
     class Meta:
+        constraints = [
+            city_unique(
+                "staff_number",
+                name="staffmember_staff_number_unique_per_city",
+                message="この職員番号は既に登録されています。",
+            ),
+        ]
         verbose_name = "市職員"
         verbose_name_plural = "市職員"
         ordering = ["kana", "staff_number"]
@@ -91,7 +97,7 @@ def overlapping(queryset, started_on: date, ended_on: date | None):
     return queryset
 
 
-class LiaisonAssignment(models.Model):
+class LiaisonAssignment(CityOwned):
     """地域担当職員: a staff member assigned to a council for a period, as main or deputy."""
 
     staff = models.ForeignKey(
@@ -123,7 +129,7 @@ class LiaisonAssignment(models.Model):
             # The full overlap rule lives in clean(); this catches two open main
             # assignments written at the same moment.
             models.UniqueConstraint(
-                fields=["council"],
+                fields=["municipality", "council"],
                 condition=Q(role="main", ended_on__isnull=True),
                 name="one_open_main_liaison_per_council",
                 violation_error_message="この地域協働体には既に担当中の主担当がいます。",
@@ -187,7 +193,7 @@ class Employer(models.TextChoices):
     COUNCIL = "council", "地域協働体"
 
 
-class SecretariatEmployee(models.Model):
+class SecretariatEmployee(CityOwned):
     """事務局員: the person running a council's office, employed by the city (year 1) or the council."""
 
     council = models.ForeignKey(

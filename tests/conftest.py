@@ -1,7 +1,42 @@
 import pytest
+from django.core.cache import cache
 
-from core import roles
+from core import roles, tenancy
 from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
+
+
+def _database_fixture(request) -> str | None:
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        return "transactional_db"
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return "transactional_db"
+    if marker is not None or "db" in names:
+        return "db"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def city(request):
+    """Every test with a database runs for one city, 一関市, as a request at its host would.
+
+    Tests of several cities make more with ``tests.cities.make_city`` and switch with
+    ``core.tenancy.city_scope``.
+    """
+    fixture = _database_fixture(request)
+    if fixture is None:
+        yield None
+        return
+    request.getfixturevalue(fixture)
+    from core.cities import city_for_host
+    from tests.cities import make_city
+
+    cache.clear()  # pages and host look-ups are cached across tests in the local-memory cache
+    municipality = make_city("ichinoseki")
+    city_for_host("testserver")  # a request pays no query to find its city, as in production
+    with tenancy.city_scope(municipality):
+        yield municipality
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.calendar import fiscal_year_label
+from core.models import CityOwned
 from core.money import yen_amount
 
 from .fields import YenField
@@ -105,7 +106,7 @@ AMOUNT_FIELDS = {
 }
 
 
-class Application(models.Model):
+class Application(CityOwned):
     """交付申請: one council's claim under one programme for one fiscal year, to completion.
 
     Amounts and status change only through subsidies.services.application_transition,
@@ -258,7 +259,7 @@ class LineKind(models.TextChoices):
     ACTUAL = "actual", "実績"
 
 
-class ApplicationLine(models.Model):
+class ApplicationLine(CityOwned):
     """経費の明細: one expense line of the plan, of a pending change, or of the actual costs."""
 
     application = models.ForeignKey(
@@ -317,7 +318,7 @@ class AttachmentKind(models.TextChoices):
     REPORT = "report", "実績報告・領収書"
 
 
-class Attachment(models.Model):
+class Attachment(CityOwned):
     """添付書類: a PDF, JPEG or PNG (checked by content) a council or staff uploaded."""
 
     application = models.ForeignKey(
@@ -355,7 +356,7 @@ class ActorRole(models.TextChoices):
     SYSTEM = "system", "システム"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(CityOwned):
     """An audit row: who moved the application from which status to which, and why."""
 
     application = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.calendar import fiscal_year_label
+from core.models import CityOwned, city_unique
 
 from .applications import Application
 
@@ -16,7 +17,7 @@ class NoticeKind(models.TextChoices):
     CONFIRMATION = "confirmation", "補助金の額の確定通知書"
 
 
-class Notice(models.Model):
+class Notice(CityOwned):
     """An official notice (通知書) with its document number; the PDF is rendered from ``content``.
 
     ``content`` keeps the amounts and wording as issued, so the PDF stays the same even
@@ -48,7 +49,7 @@ class Notice(models.Model):
         ordering = ["application", "issued_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "number"],
+                fields=["municipality", "fiscal_year", "number"],
                 name="notice_number_unique_per_year",
                 violation_error_message="この文書番号はこの年度で既に使われています。",
                 violation_error_code="duplicate_document_number",
@@ -59,13 +60,20 @@ class Notice(models.Model):
         return f"{self.document_number} {self.get_kind_display()}"
 
 
-class DocumentCounter(models.Model):
+class DocumentCounter(CityOwned):
     """The last document number used in a fiscal year; locked while a number is taken."""
 
-    fiscal_year = models.PositiveSmallIntegerField("年度（西暦）", unique=True)
+    fiscal_year = models.PositiveSmallIntegerField("年度（西暦）")
     last_number = models.PositiveIntegerField("最後の番号", default=0)
 
     class Meta:
+        constraints = [
+            city_unique(
+                "fiscal_year",
+                name="documentcounter_fiscal_year_unique_per_city",
+                message="この年度の文書番号台帳は既にあります。",
+            ),
+        ]
         verbose_name = "文書番号の採番"
         verbose_name_plural = "文書番号の採番"
         ordering = ["-fiscal_year"]

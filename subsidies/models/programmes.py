@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.calendar import fiscal_year_end, fiscal_year_label
+from core.models import CityOwned, city_unique
 from core.money import yen_amount
 from councils.models import Stage
 
@@ -24,16 +25,14 @@ class RoundingUnit(models.IntegerChoices):
     THOUSAND = 1000, "千円未満切捨て"
 
 
-class ExpenseCategory(models.Model):
+class ExpenseCategory(CityOwned):
     """経費区分: a kind of cost a rule may make eligible (報償費, 需用費, 人件費 …)."""
 
     code = models.SlugField(
         "コード",
         max_length=30,
-        unique=True,
-        error_messages={"unique": "この経費区分コードは既に使われています。"},
     )
-    name = models.CharField("名称", max_length=50, unique=True)
+    name = models.CharField("名称", max_length=50)
     examples = models.CharField("主な内容", max_length=200, blank=True)
     is_labour = models.BooleanField(
         "事務局人件費",
@@ -44,6 +43,18 @@ class ExpenseCategory(models.Model):
     sort_order = models.PositiveSmallIntegerField("表示順", default=0)
 
     class Meta:
+        constraints = [
+            city_unique(
+                "code",
+                name="expensecategory_code_unique_per_city",
+                message="この経費区分コードは既に使われています。",
+            ),
+            city_unique(
+                "name",
+                name="expensecategory_name_unique_per_city",
+                message="この名称の経費区分は既にあります。",
+            ),
+        ]
         verbose_name = "経費区分"
         verbose_name_plural = "経費区分"
         ordering = ["sort_order", "code"]
@@ -52,15 +63,13 @@ class ExpenseCategory(models.Model):
         return self.name
 
 
-class SubsidyProgramme(models.Model):
+class SubsidyProgramme(CityOwned):
     """補助制度: a subsidy the city runs; its terms live in versioned ProgrammeRule rows."""
 
     code = models.SlugField(
         "制度コード",
         max_length=30,
-        unique=True,
         help_text="半角英数字（例: jigyo1）。",
-        error_messages={"unique": "この制度コードは既に使われています。"},
     )
     name = models.CharField("制度名", max_length=100)
     plan_item = models.CharField(
@@ -98,6 +107,13 @@ class SubsidyProgramme(models.Model):
     history = HistoricalRecords(verbose_name="補助制度の変更履歴")
 
     class Meta:
+        constraints = [
+            city_unique(
+                "code",
+                name="subsidyprogramme_code_unique_per_city",
+                message="この制度コードは既に使われています。",
+            ),
+        ]
         verbose_name = "補助制度"
         verbose_name_plural = "補助制度"
         ordering = ["sort_order", "code"]
@@ -109,7 +125,7 @@ class SubsidyProgramme(models.Model):
         return reverse("admin:subsidies_subsidyprogramme_change", args=[self.pk])
 
 
-class ProgrammeRule(models.Model):
+class ProgrammeRule(CityOwned):
     """One version of a programme's terms, in force from a fiscal year until a later version."""
 
     programme = models.ForeignKey(
@@ -218,7 +234,7 @@ class ProgrammeRule(models.Model):
         ordering = ["programme__sort_order", "programme__code", "-valid_from_fiscal_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "valid_from_fiscal_year"],
+                fields=["municipality", "programme", "valid_from_fiscal_year"],
                 name="rule_one_version_per_programme_year",
                 violation_error_message="この補助制度には、同じ年度から適用される規則が既にあります。"
                 "年度ごとの版は1つにしてください。",
@@ -328,7 +344,7 @@ class ProgrammeRule(models.Model):
             ) from None
 
 
-class Budget(models.Model):
+class Budget(CityOwned):
     """予算額: what the city set aside for one programme in one fiscal year."""
 
     programme = models.ForeignKey(
@@ -348,7 +364,7 @@ class Budget(models.Model):
         ordering = ["programme__sort_order", "programme__code", "-fiscal_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "fiscal_year"],
+                fields=["municipality", "programme", "fiscal_year"],
                 name="budget_one_per_programme_year",
                 violation_error_message="この補助制度のこの年度の予算額は既に登録されています。",
                 violation_error_code="duplicate_budget",

@@ -2,7 +2,6 @@
 staff users, and uploads/PDF caches kept in a temporary directory."""
 
 import pytest
-from django.core.cache import cache
 
 from councils.models import Stage
 from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
@@ -16,7 +15,6 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
     settings.MANAGERS = [("補助金担当", "hojokin@city.example.jp")]
-    cache.clear()  # public pages are cached across tests in the local-memory cache
     return settings.MEDIA_ROOT
 
 

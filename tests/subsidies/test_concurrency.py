@@ -1,5 +1,6 @@
 """Two staff deciding at the same moment never exceed the budget (PostgreSQL row locks)."""
 
+import contextvars
 import threading
 import time
 
@@ -50,7 +51,11 @@ def run_together(calls):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    # A thread starts with no city in force: each runs in a copy of this test's context.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run, i, c))
+        for i, c in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

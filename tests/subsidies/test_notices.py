@@ -2,6 +2,7 @@
 and a PDF whose text says so."""
 
 import io
+import contextvars
 import threading
 from datetime import date
 
@@ -88,7 +89,9 @@ def test_concurrent_notices_get_distinct_numbers(world):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(app,)) for app in apps]
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(decide, app)) for app in apps
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,0 +1,14 @@
+"""The bare platform host: the list of cities served here, and the operators' admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from core.views import platform_home
+
+urlpatterns = [
+    path("", platform_home, name="platform_home"),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
