@@ -1,8 +1,8 @@
 """Official notices: document numbers unique per fiscal year, Japanese era dates, amounts,
 and a PDF whose text says so."""
 
-import io
 import contextvars
+import io
 import threading
 from datetime import date
 
