@@ -142,8 +142,9 @@ class Municipality(models.Model):
 
     @property
     def sender(self) -> str:
-        """Who signs a notice: 「一関市長 ○○ ○○」, or the city's name when no mayor is set."""
-        return " ".join(part for part in (self.mayor_title, self.mayor_name) if part) or self.name
+        """Who signs a notice: 「一関市長 佐藤 善仁」, or 「一関市長」 when no name is set."""
+        title = self.mayor_title or f"{self.name}長"
+        return f"{title} {self.mayor_name}".strip()
 
     @classmethod
     def current(cls):

@@ -124,7 +124,7 @@ def notice_content(
         "document_number": document_number,
         "issued_on": wareki_date(issued_on),
         "city": city.name,
-        "issuer": f"{city.name}長",
+        "issuer": city.sender,
         "department": city.department,
         "addressee": council.name,
         "representative": f"{council.representative_title} {council.representative_name}".strip(),

@@ -28,7 +28,8 @@ def test_decision_notice_pdf_has_number_era_date_and_amount(world):
     notice = app.notices.get()
     assert notice.document_number == "一関ま第1号"
     text = pdf_text(notices.notice_pdf(notice))
-    for expected in ("一関ま第1号", "交付決定通知書", "12万円", "¥120,000", "山目地域協働体", "様"):
+    expected_texts = ("一関ま第1号", "交付決定通知書", "12万円", "¥120,000", "山目地域協働体", "様")
+    for expected in (*expected_texts, "一関市長 佐藤 善仁"):
         assert expected in text, expected
     assert "令和" in text and "5月20日" in text
     assert "実績報告書を提出すること" in text
