@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -13,7 +13,7 @@ from import_export.forms import ExportForm
 from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import FiscalYearFilter, ReadOnlyAdminMixin
+from core.admin_helpers import AdminPagesMixin, FiscalYearFilter, ReadOnlyAdminMixin
 
 from . import selectors, services
 from .forms import plan_workflow_form, progress_workflow_form
@@ -182,7 +182,8 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(AdminPagesMixin, SimpleHistoryAdmin):
+    admin_pages = (("<int:pk>/workflow/", "workflow_view", "plans_plan_workflow"),)
     form = PlanAdminForm
     list_display = (
         "title",
@@ -266,15 +267,6 @@ class PlanAdmin(SimpleHistoryAdmin):
                 self.message_user(request, f"{plan}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, f"{plan}: {done}。", messages.SUCCESS)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/workflow/",
-                self.admin_site.admin_view(self.workflow_view),
-                name="plans_plan_workflow",
-            ),
-        ] + super().get_urls()
 
     def workflow_view(self, request, pk):
         """Publish a plan version, or return a submitted one with a reason."""
@@ -471,7 +463,8 @@ CONTENT_FIELDS = ("done", "meetings", "participants", "status")
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
+    admin_pages = (("<int:pk>/review/", "review_view", "plans_progressentry_review"),)
     form = ProgressEntryAdminForm
     resource_classes = [ProgressEntryResource]
     import_formats = [CSV, XLSX]
@@ -568,15 +561,6 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("plans.publish_plan")
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name="plans_progressentry_review",
-            ),
-        ] + super().get_urls()
 
     def review_view(self, request, pk):
         """Comment on, accept, return, reopen, publish one entry (a form with a reason)."""
