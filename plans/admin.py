@@ -462,8 +462,20 @@ WORKFLOW_FIELDS = (
 CONTENT_FIELDS = ("done", "meetings", "participants", "status")
 
 
+class _ProgressColumns:
+    """What the progress list and the review queue share: the period column, bulk accept."""
+
+    @admin.display(description="期間", ordering="fiscal_year")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
+
+
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
     admin_pages = (("<int:pk>/review/", "review_view", "plans_progressentry_review"),)
     form = ProgressEntryAdminForm
     resource_classes = [ProgressEntryResource]
@@ -534,10 +546,6 @@ class ProgressEntryAdmin(AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin)
         version = f"第{plan.version}版" if plan.version > 1 else ""
         return f"{plan.owner_name or plan.title} {version}".strip()
 
-    @admin.display(description="期間", ordering="fiscal_year")
-    def period_label(self, obj):
-        return obj.period.label
-
     @admin.display(description="公開", boolean=True)
     def is_published(self, obj):
         return obj.is_published
@@ -546,10 +554,6 @@ class ProgressEntryAdmin(AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin)
     def review_link(self, obj):
         url = reverse("admin:plans_progressentry_review", args=[obj.pk])
         return format_html('<a class="button" href="{}">所見・承認・差戻し・公開</a>', url)
-
-    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
-    def accept_selected(self, request, queryset):
-        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
     @admin.action(description="選んだ進捗を公開する", permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -617,7 +621,7 @@ class ProgressEntryAdmin(AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin)
 
 
 @admin.register(SubmittedProgress)
-class SubmittedProgressAdmin(admin.ModelAdmin):
+class SubmittedProgressAdmin(_ProgressColumns, admin.ModelAdmin):
     """The review queue: what councils (and staff) have submitted, oldest first."""
 
     list_display = ("item_label", "council", "period_label", "status", "submitted_at", "review")
@@ -658,18 +662,10 @@ class SubmittedProgressAdmin(admin.ModelAdmin):
     def council(self, obj):
         return obj.item.plan.council or obj.item.plan
 
-    @admin.display(description="期間", ordering="fiscal_year")
-    def period_label(self, obj):
-        return obj.period.label
-
     @admin.display(description="審査")
     def review(self, obj):
         url = reverse("admin:plans_progressentry_review", args=[obj.pk])
         return format_html('<a href="{}">所見・承認・差戻し</a>', url)
-
-    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
-    def accept_selected(self, request, queryset):
-        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
 
 @admin.register(ProgressTransition)
