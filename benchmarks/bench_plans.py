@@ -10,45 +10,12 @@ from django.db import connection
 
 from core.calendar import Period
 
+from .fixtures import city_plan
 from .measure import measured
 
 
 def _plan(items: int, suffix: str):
-    from plans.models import Plan, PlanItem, Policy, ProgressEntry, ProgressStatus, StatusVocabulary
-
-    vocabulary, _ = StatusVocabulary.objects.get_or_create(name="ベンチマーク")
-    if not vocabulary.statuses.exists():
-        for order, label in enumerate(["実施済", "継続推進", "一部実施", "検討中"], 1):
-            ProgressStatus.objects.create(
-                vocabulary=vocabulary, code=f"s{order}", label=label, order=order
-            )
-    statuses = list(vocabulary.statuses.all())
-    plan = Plan.objects.create(
-        kind="city",
-        title=f"ベンチマーク計画{suffix}",
-        start_year=2020,
-        end_year=2024,
-        vocabulary=vocabulary,
-        status="published",
-    )
-    policies = Policy.objects.bulk_create(
-        Policy(plan=plan, order=i, number=str(i), title=f"方針{i}") for i in range(5)
-    )
-    made = PlanItem.objects.bulk_create(
-        PlanItem(plan=plan, policy=policies[i % 5], order=i, number=f"項目{i}", title=f"項目{i}")
-        for i in range(items)
-    )
-    ProgressEntry.objects.bulk_create(
-        ProgressEntry(
-            item=item,
-            fiscal_year=year,
-            done="実施した",
-            status=statuses[(i + year) % 4],
-            state="accepted",
-        )
-        for i, item in enumerate(made)
-        for year in (2020, 2021, 2022)
-    )
+    plan = city_plan(items, title=f"ベンチマーク計画{suffix}", fiscal_years=(2020, 2021, 2022))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh bulk-loaded tables: give the planner stats

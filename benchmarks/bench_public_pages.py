@@ -12,6 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from .fixtures import city_plan
+
 COUNCILS = 2000
 
 
@@ -55,50 +57,7 @@ def _seed_plan(items: int) -> str:
     published entry; returns its roll-up URL."""
     from django.utils import timezone
 
-    from plans.models import (
-        Plan,
-        PlanItem,
-        PlanKind,
-        PlanStatus,
-        Policy,
-        ProgressEntry,
-        ProgressStatus,
-        ReviewState,
-        StatusVocabulary,
-    )
-
-    vocabulary = StatusVocabulary.objects.create(name="ベンチ用")
-    statuses = [
-        ProgressStatus.objects.create(vocabulary=vocabulary, code=f"s{i}", label=label, order=i)
-        for i, label in enumerate(("実施済", "継続推進", "一部実施", "検討中"))
-    ]
-    plan = Plan.objects.create(
-        kind=PlanKind.CITY,
-        title="ベンチ計画",
-        start_year=2020,
-        end_year=2024,
-        vocabulary=vocabulary,
-        status=PlanStatus.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    policies = [
-        Policy.objects.create(plan=plan, order=i, number=f"{i}", title=f"方針{i}") for i in range(5)
-    ]
-    plan_items = PlanItem.objects.bulk_create(
-        PlanItem(plan=plan, policy=policies[i % 5], order=i, number=f"{i}", title=f"項目{i}")
-        for i in range(items)
-    )
-    ProgressEntry.objects.bulk_create(
-        ProgressEntry(
-            item=item,
-            fiscal_year=2023,
-            done="実施",
-            status=statuses[i % 4],
-            state=ReviewState.ACCEPTED,
-            published_at=timezone.now(),
-        )
-        for i, item in enumerate(plan_items)
-    )
+    plan = city_plan(items, title="ベンチ計画", fiscal_years=(2023,), published_at=timezone.now())
     return f"/plans/{plan.pk}/rollup/"
 
 

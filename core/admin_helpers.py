@@ -1,7 +1,9 @@
-"""Pieces every app's admin uses: read-only registrations, the 年度 filter, file downloads."""
+"""Pieces every app's admin uses: read-only registrations, pages of an admin's own, the
+年度 filter, file downloads."""
 
 from django.contrib import admin
 from django.http import HttpResponse
+from django.urls import path
 from django.utils.http import content_disposition_header
 
 from .calendar import fiscal_year_label
@@ -23,6 +25,21 @@ class ReadOnlyAdminMixin:
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A read-only ModelAdmin."""
+
+
+class AdminPagesMixin:
+    """Pages of a ModelAdmin's own, put before its usual URLs and behind ``admin_view``
+    (staff login, CSRF). ``admin_pages`` lists (route, view method name, URL name).
+    Mix in before ModelAdmin (or before a mixin that adds URLs of its own)."""
+
+    admin_pages: tuple[tuple[str, str, str], ...] = ()
+
+    def get_urls(self):
+        own = [
+            path(route, self.admin_site.admin_view(getattr(self, view)), name=name)
+            for route, view, name in self.admin_pages
+        ]
+        return own + super().get_urls()
 
 
 class ReadOnlyInline(admin.TabularInline):

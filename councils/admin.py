@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.imports.admin_views import ImportExportAdminMixin
 
 from . import services
@@ -143,7 +143,8 @@ class CouncilForm(forms.ModelForm):
 
 
 @admin.register(Council)
-class CouncilAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
+class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+    admin_pages = (("<int:pk>/secretary/", "secretary_view", "councils_council_secretary"),)
     form = CouncilForm
     resource_classes = [CouncilResource]
     import_help = (
@@ -242,15 +243,6 @@ class CouncilAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
                     note=form.cleaned_data.get("stage_note", ""),
                     recorded_by=request.user,
                 )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/secretary/",
-                self.admin_site.admin_view(self.secretary_view),
-                name="councils_council_secretary",
-            ),
-        ] + super().get_urls()
 
     def secretary_view(self, request, pk):
         """Issue a secretary account with a first password, or hand the role to a user."""

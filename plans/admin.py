@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -13,7 +13,7 @@ from import_export.forms import ExportForm
 from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import FiscalYearFilter, ReadOnlyAdminMixin
+from core.admin_helpers import AdminPagesMixin, FiscalYearFilter, ReadOnlyAdminMixin
 
 from . import selectors, services
 from .forms import plan_workflow_form, progress_workflow_form
@@ -182,7 +182,8 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(AdminPagesMixin, SimpleHistoryAdmin):
+    admin_pages = (("<int:pk>/workflow/", "workflow_view", "plans_plan_workflow"),)
     form = PlanAdminForm
     list_display = (
         "title",
@@ -266,15 +267,6 @@ class PlanAdmin(SimpleHistoryAdmin):
                 self.message_user(request, f"{plan}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, f"{plan}: {done}。", messages.SUCCESS)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/workflow/",
-                self.admin_site.admin_view(self.workflow_view),
-                name="plans_plan_workflow",
-            ),
-        ] + super().get_urls()
 
     def workflow_view(self, request, pk):
         """Publish a plan version, or return a submitted one with a reason."""
@@ -470,8 +462,21 @@ WORKFLOW_FIELDS = (
 CONTENT_FIELDS = ("done", "meetings", "participants", "status")
 
 
+class _ProgressColumns:
+    """What the progress list and the review queue share: the period column, bulk accept."""
+
+    @admin.display(description="期間", ordering="fiscal_year")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
+
+
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
+    admin_pages = (("<int:pk>/review/", "review_view", "plans_progressentry_review"),)
     form = ProgressEntryAdminForm
     resource_classes = [ProgressEntryResource]
     import_formats = [CSV, XLSX]
@@ -541,10 +546,6 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
         version = f"第{plan.version}版" if plan.version > 1 else ""
         return f"{plan.owner_name or plan.title} {version}".strip()
 
-    @admin.display(description="期間", ordering="fiscal_year")
-    def period_label(self, obj):
-        return obj.period.label
-
     @admin.display(description="公開", boolean=True)
     def is_published(self, obj):
         return obj.is_published
@@ -553,10 +554,6 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def review_link(self, obj):
         url = reverse("admin:plans_progressentry_review", args=[obj.pk])
         return format_html('<a class="button" href="{}">所見・承認・差戻し・公開</a>', url)
-
-    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
-    def accept_selected(self, request, queryset):
-        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
     @admin.action(description="選んだ進捗を公開する", permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -568,15 +565,6 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("plans.publish_plan")
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name="plans_progressentry_review",
-            ),
-        ] + super().get_urls()
 
     def review_view(self, request, pk):
         """Comment on, accept, return, reopen, publish one entry (a form with a reason)."""
@@ -633,7 +621,7 @@ class ProgressEntryAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SubmittedProgress)
-class SubmittedProgressAdmin(admin.ModelAdmin):
+class SubmittedProgressAdmin(_ProgressColumns, admin.ModelAdmin):
     """The review queue: what councils (and staff) have submitted, oldest first."""
 
     list_display = ("item_label", "council", "period_label", "status", "submitted_at", "review")
@@ -674,18 +662,10 @@ class SubmittedProgressAdmin(admin.ModelAdmin):
     def council(self, obj):
         return obj.item.plan.council or obj.item.plan
 
-    @admin.display(description="期間", ordering="fiscal_year")
-    def period_label(self, obj):
-        return obj.period.label
-
     @admin.display(description="審査")
     def review(self, obj):
         url = reverse("admin:plans_progressentry_review", args=[obj.pk])
         return format_html('<a href="{}">所見・承認・差戻し</a>', url)
-
-    @admin.action(description="選んだ進捗を承認する（所見なし）", permissions=["change"])
-    def accept_selected(self, request, queryset):
-        _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
 
 @admin.register(ProgressTransition)

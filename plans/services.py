@@ -137,29 +137,27 @@ def _acts_in_role(*, plan, role: str, actor, as_role: str | None) -> bool:
     return actor_has_role(plan=plan, role=role, actor=actor)
 
 
-def _take_move(
-    move,
-    current,
-    state_field: str,
-    audit,
-    *,
-    label,
-    noun,
-    plan,
-    actor,
-    comment,
-    at=None,
-    as_role=None,
-    also_save=(),
-):
+@dataclass(frozen=True)
+class _Lifecycle:
+    """What the shared step needs to know of one lifecycle besides its table row."""
+
+    actions: type[models.TextChoices]  # labels the action in refusals
+    noun: str  # names the row in refusals
+    state_field: str
+    audit: Callable[[object, str], models.Model]  # audit(row, state_before): unsaved row
+    plan: Callable[[object], Plan]  # the plan whose roles apply to the row
+    also_save: tuple[str, ...] = ()
+
+
+def _take_move(lifecycle: _Lifecycle, move, current, action, *, actor, comment, at, as_role):
     """The one guarded step of every lifecycle, on a row the caller has locked.
 
     Refuses, in this order, a move not allowed from the current state (or no such action
     for this kind of plan), an actor without the row's role, and a missing comment; then
     runs the row's handler (its own checks and side effects), moves the state, saves
-    with ``update_fields`` and writes the audit row ``audit(state_before)`` builds (who,
-    when and why filled in). Public pages are cleared after the commit when the move
-    changed what they show. Returns (the audit row, the fields changed).
+    with ``update_fields`` and writes the audit row ``lifecycle.audit`` builds (who, when
+    and why filled in). Public pages are cleared after the commit when the move changed
+    what they show. Returns (the audit row, the fields changed).
 
     ``at`` dates a past act (default: now); ``as_role`` is the role a past act without
     an actor was taken in (the table's role check still applies to it).
@@ -167,6 +165,9 @@ def _take_move(
     Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required`` or the handler's own codes; nothing is saved then.
     """
+    state_field, noun = lifecycle.state_field, lifecycle.noun
+    label = lifecycle.actions(action).label
+    comment = (comment or "").strip()
     before = getattr(current, state_field)
     if move is None or before not in move.sources:
         _refuse(
@@ -176,7 +177,9 @@ def _take_move(
             noun=noun,
             action=label,
         )
-    if not _acts_in_role(plan=plan, role=move.role, actor=actor, as_role=as_role):
+    if not _acts_in_role(
+        plan=lifecycle.plan(current), role=move.role, actor=actor, as_role=as_role
+    ):
         _refuse(
             "この%(noun)sに「%(action)s」を行う権限がありません。",
             "actor_not_allowed",
@@ -192,8 +195,8 @@ def _take_move(
         fields.append(state_field)
     if at is not None:
         current._history_date = at  # the edit-history row is dated when the act was taken
-    current.save(update_fields=[*fields, *also_save])
-    record = audit(before)
+    current.save(update_fields=[*fields, *lifecycle.also_save])
+    record = lifecycle.audit(current, before)
     record.action, record.actor, record.at, record.comment = move.action, actor, now, comment
     record.save()
     if "published_at" in fields:
@@ -309,6 +312,15 @@ PROGRESS_TRANSITIONS = _table(
     ),
 )
 
+_PROGRESS = _Lifecycle(
+    ProgressAction,
+    "進捗",
+    "state",
+    lambda entry, before: ProgressTransition(entry=entry, from_state=before, to_state=entry.state),
+    lambda entry: entry.item.plan,
+    also_save=("updated_at",),
+)
+
 
 def progress_allowed_actions(*, entry: ProgressEntry, actor) -> list[str]:
     """The actions ``actor`` may take on ``entry`` now (for buttons and forms)."""
@@ -340,27 +352,13 @@ def progress_transition(
     if move is None:
         raise ValueError(f"unknown action {action!r}")
     _check_past_act(actor=actor, at=at, role=role)
-    comment = (comment or "").strip()
     with transaction.atomic():
         # Lock the row so two reviewers cannot both act on the state they read.
         current = (
             ProgressEntry.objects.select_for_update().select_related("item__plan").get(pk=entry.pk)
         )
         record, fields = _take_move(
-            move,
-            current,
-            "state",
-            lambda before: ProgressTransition(
-                entry=current, from_state=before, to_state=current.state
-            ),
-            label=move.label,
-            noun="進捗",
-            plan=current.item.plan,
-            actor=actor,
-            comment=comment,
-            at=at,
-            as_role=role,
-            also_save=["updated_at"],
+            _PROGRESS, move, current, action, actor=actor, comment=comment, at=at, as_role=role
         )
     # The caller's object reflects the saved row.
     for field in {*fields, "updated_at"}:
@@ -485,6 +483,14 @@ PLAN_TRANSITIONS = {
     ),
 }
 
+_PLAN = _Lifecycle(
+    PlanAction,
+    "計画",
+    "status",
+    lambda plan, before: PlanTransition(plan=plan, from_status=before, to_status=plan.status),
+    lambda plan: plan,
+)
+
 
 def plan_allowed_actions(*, plan: Plan, actor) -> list[str]:
     """The plan workflow actions ``actor`` may take now."""
@@ -509,24 +515,11 @@ def plan_transition(
     if action not in PlanAction.values:
         raise ValueError(f"unknown action {action!r}")
     _check_past_act(actor=actor, at=at, role=role)
-    comment = (comment or "").strip()
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         move = PLAN_TRANSITIONS[current.kind].get(action)
         record, _fields = _take_move(
-            move,
-            current,
-            "status",
-            lambda before: PlanTransition(
-                plan=current, from_status=before, to_status=current.status
-            ),
-            label=PlanAction(action).label,
-            noun="計画",
-            plan=current,
-            actor=actor,
-            comment=comment,
-            at=at,
-            as_role=role,
+            _PLAN, move, current, action, actor=actor, comment=comment, at=at, as_role=role
         )
     plan.status, plan.published_at = current.status, current.published_at
     return record

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
+
+from core.admin_helpers import AdminPagesMixin
 
 from .models import ReportJob
 from .tasks import request_city_report
@@ -15,7 +17,8 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(AdminPagesMixin, admin.ModelAdmin):
+    admin_pages = (("request/", "request_view", "reports_reportjob_request"),)
     list_display = (
         "title",
         "status",
@@ -54,15 +57,6 @@ class ReportJobAdmin(admin.ModelAdmin):
         if obj.status == ReportJob.Status.DONE and obj.file:
             return format_html('<a href="{}">PDF</a>', reverse("public:city_report", args=[obj.pk]))
         return "—"
-
-    def get_urls(self):
-        return [
-            path(
-                "request/",
-                self.admin_site.admin_view(self.request_view),
-                name="reports_reportjob_request",
-            ),
-        ] + super().get_urls()
 
     def request_view(self, request):
         if request.method != "POST":

@@ -3,12 +3,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.calendar import fiscal_year
 from core.imports.admin_views import ImportExportAdminMixin
 from core.money import yen
@@ -126,7 +126,8 @@ def add_errors(form, error: ValidationError) -> None:
 
 
 @admin.register(LiaisonAssignment)
-class LiaisonAssignmentAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
+class LiaisonAssignmentAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+    admin_pages = (("reassign/", "reassign_view", "staffing_liaisonassignment_reassign"),)
     resource_classes = [LiaisonAssignmentResource]
     import_help = (
         "地域協働体は名称、職員は職員番号で指定します。担当区分は「主担当」か「副担当」。"
@@ -158,15 +159,6 @@ class LiaisonAssignmentAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="所属")
     def staff_department(self, obj):
         return obj.staff.department
-
-    def get_urls(self):
-        return [
-            path(
-                "reassign/",
-                self.admin_site.admin_view(self.reassign_view),
-                name="staffing_liaisonassignment_reassign",
-            ),
-        ] + super().get_urls()
 
     def reassign_view(self, request):
         """異動: hand a council's main liaison role to another staff member in one step."""

@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_helpers import ReadOnlyInline, file_download
+from core.admin_helpers import AdminPagesMixin, ReadOnlyInline, file_download
 from core.calendar import fiscal_year, fiscal_year_label
 from core.money import yen_amount, yen_digits
 from councils.models import Stage
@@ -83,7 +83,10 @@ class RuleVersionInline(ReadOnlyInline):
 
 
 @admin.register(SubsidyProgramme)
-class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
+class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
+    admin_pages = (
+        ("<int:pk>/allocation/", "allocation_view", "subsidies_subsidyprogramme_allocation"),
+    )
     list_display = ("name", "code", "plan_item", "current_rule", "current_budget", "allocation")
     search_fields = ("name", "code", "plan_item")
     inlines = [BudgetInline, RuleVersionInline]
@@ -111,15 +114,6 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
     def allocation(self, obj):
         url = reverse("admin:subsidies_subsidyprogramme_allocation", args=[obj.pk])
         return format_html('<a href="{}">試算する</a>', url)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/allocation/",
-                self.admin_site.admin_view(self.allocation_view),
-                name="subsidies_subsidyprogramme_allocation",
-            ),
-        ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

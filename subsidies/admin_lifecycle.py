@@ -13,12 +13,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core import calendar
-from core.admin_helpers import FiscalYearFilter, ReadOnlyAdmin, ReadOnlyAdminMixin, file_download
+from core.admin_helpers import (
+    AdminPagesMixin,
+    FiscalYearFilter,
+    ReadOnlyAdmin,
+    ReadOnlyAdminMixin,
+    file_download,
+)
 from core.calendar import fiscal_year_label
 from core.money import yen_amount, yen_digits
 from councils.models import Council
@@ -144,8 +150,25 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
     """The review queue (changelist) and the application page."""
+
+    admin_pages = (
+        ("proxy/", "proxy_view", "subsidies_application_proxy"),
+        ("<int:pk>/proxy/", "proxy_view", "subsidies_application_proxy_edit"),
+        ("ledger/", "ledger_view", "subsidies_application_ledger"),
+        (
+            "<int:pk>/transition/<str:action>/",
+            "transition_view",
+            "subsidies_application_transition",
+        ),
+        (
+            "<int:pk>/attachments/<int:attachment_pk>/",
+            "attachment_view",
+            "subsidies_application_attachment",
+        ),
+        ("<int:pk>/notices/<int:notice_pk>/", "notice_view", "subsidies_application_notice"),
+    )
 
     list_display = (
         "reference_display",
@@ -288,31 +311,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         if obj.is_report_overdue():
             return format_html('<strong style="color:#b00020">{}（期限超過）</strong>', text)
         return text
-
-    def get_urls(self):
-        def view(func):
-            return self.admin_site.admin_view(func)
-
-        return [
-            path("proxy/", view(self.proxy_view), name="subsidies_application_proxy"),
-            path("<int:pk>/proxy/", view(self.proxy_view), name="subsidies_application_proxy_edit"),
-            path("ledger/", view(self.ledger_view), name="subsidies_application_ledger"),
-            path(
-                "<int:pk>/transition/<str:action>/",
-                view(self.transition_view),
-                name="subsidies_application_transition",
-            ),
-            path(
-                "<int:pk>/attachments/<int:attachment_pk>/",
-                view(self.attachment_view),
-                name="subsidies_application_attachment",
-            ),
-            path(
-                "<int:pk>/notices/<int:notice_pk>/",
-                view(self.notice_view),
-                name="subsidies_application_notice",
-            ),
-        ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

@@ -729,6 +729,21 @@ def _check_grant(app, lines, amount, *, limit: int | None, limit_label: str) -> 
     return grant
 
 
+def _decision_notice(app, kind, actor, number, lines, rule, **content):
+    """The notice of a decision (交付決定, 変更承認) on the planned ``lines``, dated on the
+    decision; call once the application's amounts are set."""
+    return notices.issue_notice(
+        app,
+        kind,
+        issued_on=app.decided_on,
+        actor=actor,
+        number=number,
+        lines=lines,
+        rule=rule,
+        **content,
+    )
+
+
 def _do_decide(app, *, actor, comment, amount=None, decided_on=None, document_number=None, **data):
     amount = _positive_amount(app.requested_amount if amount is None else amount)
     lines = stored_lines(app, LineKind.PLAN)
@@ -737,15 +752,7 @@ def _do_decide(app, *, actor, comment, amount=None, decided_on=None, document_nu
     app.decided_on = decided_on or timezone.localdate()
     rule = selectors.rule_for(app.programme, app.fiscal_year)
     app.report_due_on = rule.report_due_on(app.fiscal_year, app.work_ends_on)
-    notice = notices.issue_notice(
-        app,
-        NoticeKind.DECISION,
-        issued_on=app.decided_on,
-        actor=actor,
-        number=document_number,
-        lines=lines,
-        rule=rule,
-    )
+    notice = _decision_notice(app, NoticeKind.DECISION, actor, document_number, lines, rule)
     return ["decided_amount", "decided_on", "report_due_on"], notice
 
 
@@ -841,14 +848,13 @@ def _do_approve_change(
     app.requested_amount = app.change_requested_amount
     app.change_requested_amount = None
     rule = selectors.rule_for(app.programme, app.fiscal_year)
-    notice = notices.issue_notice(
+    notice = _decision_notice(
         app,
         NoticeKind.CHANGE,
-        issued_on=app.decided_on,
-        actor=actor,
-        number=document_number,
-        lines=lines,
-        rule=rule,
+        actor,
+        document_number,
+        lines,
+        rule,
         previous_amount=previous,
         reason=app.change_reason,
     )
