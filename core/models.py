@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from core.scoping import CityScopedManager
 from core.tenancy import current_municipality_id
@@ -256,7 +257,7 @@ class TransitionRecord(CityOwned):
         related_name="+",
         verbose_name="操作者",
     )
-    at = models.DateTimeField("日時")
+    at = models.DateTimeField("日時", default=timezone.now)
     comment = models.TextField("コメント・理由", blank=True)
 
     class Meta:

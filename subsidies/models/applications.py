@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.calendar import fiscal_year_label
-from core.models import CityOwned
+from core.models import CityOwned, TransitionRecord
 from core.money import yen_amount
 
 from .fields import YenField
@@ -356,7 +356,7 @@ class ActorRole(models.TextChoices):
     SYSTEM = "system", "システム"
 
 
-class ApplicationEvent(CityOwned):
+class ApplicationEvent(TransitionRecord):
     """An audit row: who moved the application from which status to which, and why."""
 
     application = models.ForeignKey(
@@ -365,17 +365,7 @@ class ApplicationEvent(CityOwned):
     action = models.CharField("操作", max_length=30)
     from_status = models.CharField("変更前の状況", max_length=20, choices=Status.choices)
     to_status = models.CharField("変更後の状況", max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作した人",
-    )
     actor_role = models.CharField("立場", max_length=20, choices=ActorRole.choices)
-    at = models.DateTimeField("日時", default=timezone.now)
-    comment = models.TextField("コメント", blank=True)
     changes = models.JSONField(
         "金額の変更", default=dict, blank=True, help_text="{項目: [変更前, 変更後]}"
     )
