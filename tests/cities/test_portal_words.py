@@ -25,6 +25,7 @@ def test_yamaguchis_portal_says_its_own_words(client):
     home = client.get(reverse("portal:home"), HTTP_HOST=b.host).content.decode()
     assert "山口市 地域協働ポータル" in home
     assert "山口市 地域生活部 協働推進課にご連絡ください。" in home
+    assert "山口市 地域生活部 協働推進課にお問い合わせください。" in home
     item = client.get(reverse("plans_portal:item_edit", args=[b.item.pk]), HTTP_HOST=b.host)
     page = item.content.decode()
     assert item.status_code == 200
