@@ -5,10 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.views import platform_home
+from portal.forms.login import CityAuthenticationForm
 
 urlpatterns = [
     path("", platform_home, name="platform_home"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=CityAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

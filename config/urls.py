@@ -3,13 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.views import PasswordChangeView
+from portal.forms.login import CityAuthenticationForm
 from portal.views.home import after_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        auth_views.LoginView.as_view(
+            authentication_form=CityAuthenticationForm, redirect_authenticated_user=False
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

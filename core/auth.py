@@ -7,20 +7,17 @@ class CityModelBackend(ModelBackend):
     """Django's password login, refused for a user of another city than the host's.
 
     A platform operator (a user with no city) may log in at any host; at the platform host
-    only operators may log in.
+    only operators may log in. Only the login is checked here: a session already open is
+    kept (``get_user``), and ``core.middleware.CityMiddleware`` treats its user as logged
+    out at another city's host.
     """
 
-    def user_can_authenticate(self, user):
-        if not super().user_can_authenticate(user):
-            return False
-        return belongs_here(user, getattr(self, "_request_city", None))
-
     def authenticate(self, request, username=None, password=None, **kwargs):
-        self._request_city = getattr(request, "municipality", None) if request else None
-        try:
-            return super().authenticate(request, username, password, **kwargs)
-        finally:
-            self._request_city = None
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            return None
+        city = getattr(request, "municipality", None) if request else None
+        return user if belongs_here(user, city) else None
 
 
 def belongs_here(user, city) -> bool:

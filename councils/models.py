@@ -387,11 +387,37 @@ class CouncilSecretary(CityOwned):
         return self.ended_on is None
 
     def clean(self):
+        errors = {}
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        "終了日が開始日より前になっています。", code="end_before_start"
-                    )
-                }
+            errors["ended_on"] = ValidationError(
+                "終了日が開始日より前になっています。", code="end_before_start"
             )
+        if self.user_id is not None and self.council_id is not None:
+            try:
+                validate_secretary_city(self.user, self.council)
+            except ValidationError as error:
+                errors["user"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+def validate_secretary_city(user, council: Council) -> None:
+    """A secretary account belongs to the council's city; raise ValidationError otherwise.
+
+    The portal is served at the city's host and only that city's accounts log in there, so
+    an account of another city (or a platform operator's, which has no city) could never use
+    the council's portal.
+    """
+    if user.municipality_id == council.municipality_id:
+        return
+    if user.municipality_id is None:
+        raise ValidationError(
+            "プラットフォーム運営者のアカウントは地域協働体の事務局にできません。",
+            code="secretary_without_city",
+        )
+    raise ValidationError(
+        "この利用者は他の自治体（%(city)s）のアカウントです。"
+        "事務局には%(council_city)sのアカウントを登録してください。",
+        code="secretary_of_other_city",
+        params={"city": user.municipality, "council_city": council.municipality},
+    )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from core.models import MunicipalityHost
 from core.money import yen_digits
 from core.signals import announce_public_change
 from councils.models import Council, CouncilSecretary
@@ -1035,24 +1036,45 @@ def staff_emails(application: Application) -> list[str]:
     return [email for _name, email in settings.MANAGERS]
 
 
+def city_link(city, path: str) -> str:
+    """``path`` at the host ``city`` is served at (its first host name), for an e-mail.
+
+    HTTPS when the install enforces it (``SECURE_SSL_REDIRECT`` or secure session cookies).
+    A one-city install with no host name registered gets the bare path, as no host is known.
+    """
+    host = (
+        MunicipalityHost.objects.filter(municipality=city)
+        .order_by("pk")
+        .values_list("host", flat=True)
+        .first()
+    )
+    if host is None:
+        return path
+    secure = settings.SECURE_SSL_REDIRECT or settings.SESSION_COOKIE_SECURE
+    return f"{'https' if secure else 'http'}://{host}{path}"
+
+
 def _send_mail(event_id: int) -> None:
     event = ApplicationEvent.objects.select_related(
-        "application__council", "application__programme", "actor"
+        "application__council", "application__programme", "application__municipality", "actor"
     ).get(pk=event_id)
     app = event.application
+    city = app.municipality
     to_staff = event.actor_role == SECRETARY
     recipients = staff_emails(app) if to_staff else secretary_emails(app)
     if not recipients:
         logger.info("No recipient for event %s", event_id)
         return
     path = (
-        reverse("admin:subsidies_application_change", args=[app.pk])
+        reverse("admin:subsidies_application_change", args=[app.pk], urlconf=settings.ROOT_URLCONF)
         if to_staff
-        else reverse("subsidies_portal:detail", args=[app.pk])
+        else reverse("subsidies_portal:detail", args=[app.pk], urlconf=settings.ROOT_URLCONF)
     )
-    subject = f"【交付申請 {app.reference}】{event.action_label}（{app.get_status_display()}）"
+    office = " ".join(part for part in (city.name, city.department) if part)
+    subject = f"【{city.name} 交付申請 {app.reference}】{event.action_label}（{app.get_status_display()}）"
     body = [
-        f"{app.council.name} の交付申請について、{event.action_label}がありました。",
+        f"{city.name}の{city.council_term}「{app.council.name}」の交付申請について、"
+        f"{event.action_label}がありました。",
         "",
         f"受付番号: {app.reference}",
         f"補助制度: {app.programme.name}（{app.fiscal_year_label}）",
@@ -1065,9 +1087,15 @@ def _send_mail(event_id: int) -> None:
     if event.notice_id:
         body += [
             "",
-            f"通知書（{event.notice.document_number}）をポータルからダウンロードできます。",
+            f"{city.sender}名の通知書（{event.notice.document_number}）を"
+            "ポータルからダウンロードできます。",
         ]
-    body += ["", f"詳しくはポータルでご確認ください: {path}"]
+    where = "管理画面" if to_staff else "ポータル"
+    body += ["", f"詳しくは{where}でご確認ください: {city_link(city, path)}"]
+    if not to_staff:
+        body += ["", "――", f"{office}", "（このメールは送信専用です。お問い合わせは担当課へ）"]
+    else:
+        body += ["", "――", f"{city.name} 地域協働ポータル"]
     send_mail(subject, "\n".join(body), None, recipients)
 
 

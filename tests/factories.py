@@ -95,7 +95,10 @@ class SecretaryFactory(factory.django.DjangoModelFactory):
         model = CouncilSecretary
 
     council = factory.SubFactory(CouncilFactory)
-    user = factory.SubFactory(UserFactory)
+    # A secretary's account belongs to the council's city (it logs in at that city's host).
+    user = factory.SubFactory(
+        UserFactory, municipality=factory.SelfAttribute("..council.municipality")
+    )
     started_on = date(2026, 4, 1)
 
 

@@ -4,7 +4,9 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from core.calendar import CalendarParseError, Period, fiscal_year, fiscal_year_label, parse_period
+from core.models import Municipality
 from plans.models import (
+    Actor,
     ItemSchedule,
     LocalIssue,
     Plan,
@@ -58,12 +60,13 @@ class PlanBasicsForm(forms.ModelForm):
             del self.fields["revision_note"]
 
 
-def _rows_formset(parent, model, fields: list[str], text_field: str):
+def _rows_formset(parent, model, fields: list[str], text_field: str, form=forms.ModelForm):
     """The rows of ``model`` under ``parent``: two blank rows, each deletable, with
     ``text_field`` as a two-line text area."""
     return inlineformset_factory(
         parent,
         model,
+        form=form,
         fields=fields,
         widgets={text_field: forms.Textarea(attrs={"rows": 2})},
         extra=2,
@@ -101,8 +104,23 @@ class PlanItemForm(forms.ModelForm):
         return number
 
 
+class RoleAllocationForm(forms.ModelForm):
+    """A row of 役割分担 whose actors are named as the city names them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        city = Municipality.current()
+        words = {Actor.COUNCIL: city.council_term, Actor.CIVIC_CENTRE: city.centre_term}
+        field = self.fields["actor"]
+        field.choices = [(value, words.get(value, label)) for value, label in field.choices]
+
+
 RoleAllocationFormSet = _rows_formset(
-    PlanItem, RoleAllocation, ["order", "actor", "actor_name", "role"], "role"
+    PlanItem,
+    RoleAllocation,
+    ["order", "actor", "actor_name", "role"],
+    "role",
+    form=RoleAllocationForm,
 )
 
 

@@ -1,0 +1,63 @@
+"""The portal's pages run a fixed number of queries however many cities the install serves."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import Municipality, MunicipalityHost
+from tests.cities.portal_world import build_city_portal
+
+pytestmark = pytest.mark.django_db
+
+HOST = "ichinoseki.test"
+# The most queries each page may run, with one city or with 300 more.
+LIMITS = {"home": 15, "list": 6, "detail": 10, "plan": 14}
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.ALLOWED_HOSTS = [".test", "testserver"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
+
+
+def add_cities(count):
+    cities = Municipality.objects.bulk_create(
+        Municipality(name=f"市{i}", slug=f"city{i:03d}", local_government_code="")
+        for i in range(count)
+    )
+    MunicipalityHost.objects.bulk_create(
+        MunicipalityHost(municipality=city, host=f"{city.slug}.test") for city in cities
+    )
+    cache.clear()  # bulk inserts send no signal; forget the cached host look-ups
+
+
+def count_queries(client, url):
+    client.get(url, HTTP_HOST=HOST)  # the host's city is cached after the first request
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, HTTP_HOST=HOST)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_portal_pages_run_the_same_queries_with_300_cities(
+    client, city, django_assert_max_num_queries
+):
+    a = build_city_portal(city, slug="ichinoseki", council_name="山目地域協働体")
+    client.force_login(a.world.secretary)
+    urls = {
+        "home": reverse("portal:home"),
+        "list": reverse("subsidies_portal:list"),
+        "detail": reverse("subsidies_portal:detail", args=[a.application.pk]),
+        "plan": reverse("plans_portal:plan", args=[a.plan.pk]),
+    }
+    one_city = {page: count_queries(client, url) for page, url in urls.items()}
+    add_cities(300)
+    assert Municipality.objects.count() == 301
+    many_cities = {page: count_queries(client, url) for page, url in urls.items()}
+    assert many_cities == one_city
+    for page, url in urls.items():
+        with django_assert_max_num_queries(LIMITS[page]):
+            assert client.get(url, HTTP_HOST=HOST).status_code == 200
