@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from councils.models import Stage
 from . import exports, selectors
 from .engine import stage_label
 from .models import Budget, ExpenseCategory, ProgrammeRule, SubsidyProgramme
+from .programme_templates import programme_from_template, shared_programmes
 
 
 @admin.register(ExpenseCategory)
@@ -86,11 +87,21 @@ class RuleVersionInline(ReadOnlyInline):
 class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
     admin_pages = (
         ("<int:pk>/allocation/", "allocation_view", "subsidies_subsidyprogramme_allocation"),
+        ("templates/", "templates_view", "subsidies_subsidyprogramme_templates"),
     )
     list_display = ("name", "code", "plan_item", "current_rule", "current_budget", "allocation")
     search_fields = ("name", "code", "plan_item")
     inlines = [BudgetInline, RuleVersionInline]
-    fields = ("code", "name", "plan_item", "description", "notes", "sort_order")
+    fields = (
+        "code",
+        "name",
+        "plan_item",
+        "description",
+        "notes",
+        "sort_order",
+        "shared_as_template",
+    )
+    change_list_template = "admin/subsidies/subsidyprogramme/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("rules", "budgets")
@@ -125,6 +136,46 @@ class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
                 reverse("admin:subsidies_programmerule_add") + f"?programme={object_id}"
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def templates_view(self, request):
+        """他の自治体の制度をひな形に: other cities' shared programmes, copied on request."""
+        if not (
+            self.has_add_permission(request)
+            and request.user.has_perm("subsidies.add_programmerule")
+        ):
+            raise PermissionDenied
+        errors, values = {}, {}
+        if request.method == "POST":
+            values = {key: request.POST.get(key, "") for key in ("source", "code", "name")}
+            try:
+                programme = programme_from_template(
+                    values["source"], code=values["code"], name=values["name"], actor=request.user
+                )
+            except ValidationError as error:
+                errors = {
+                    key: [m for e in found for m in e.messages]
+                    for key, found in error.update_error_dict({}).items()
+                }
+            else:
+                messages.success(
+                    request,
+                    f"「{programme.name}」を作成しました。金額などを確認・修正してください。",
+                )
+                return redirect("admin:subsidies_subsidyprogramme_change", programme.pk)
+        try:
+            rows = shared_programmes()
+        except ValidationError as error:
+            rows, errors = [], {NON_FIELD_ERRORS: error.messages}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "他の自治体の制度をひな形に作成",
+            "opts": self.opts,
+            "rows": rows,
+            "values": values,
+            "errors": errors,
+            "source_errors": errors.get("source", []) + errors.get(NON_FIELD_ERRORS, []),
+        }
+        return TemplateResponse(request, "admin/subsidies/subsidyprogramme/templates.html", context)
 
     def allocation_view(self, request, pk):
         """試算 for one fiscal year, on screen or as CSV / Excel (?format=csv|xlsx)."""

@@ -12,6 +12,9 @@ and e-mails the other side, all in one transaction. A refused move raises
 Roles: ``staff`` is a user with the ``subsidies.change_application`` permission (the
 editor and administrator groups); ``secretary`` is the active secretary of the
 application's council.
+
+Programmes started from another city's shared programme: ``programme_from_template`` and
+``shared_programmes`` (in :mod:`subsidies.programme_templates`).
 """
 
 import logging
@@ -50,6 +53,8 @@ from .models import (
     NoticeKind,
     Status,
 )
+from .programme_templates import programme_from_template as programme_from_template
+from .programme_templates import shared_programmes as shared_programmes
 
 logger = logging.getLogger(__name__)
 

@@ -104,6 +104,13 @@ class SubsidyProgramme(CityOwned):
         help_text="申請・報告があったときの通知先。空欄の場合は設定 MANAGERS の宛先に送ります。",
     )
     sort_order = models.PositiveSmallIntegerField("表示順", default=0)
+    shared_as_template = models.BooleanField(
+        "ひな形として他の自治体に公開する",
+        default=True,
+        help_text="他の自治体が、この制度の補助率・限度額・対象経費を写して新しい制度を作れます。"
+        "制度の概要も写し、予算額・計画上の位置付け・要綱名・文書番号の記号・交付の条件・"
+        "連絡先・内部メモは写しません。",
+    )
     history = HistoricalRecords(verbose_name="補助制度の変更履歴")
 
     class Meta:
