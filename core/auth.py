@@ -28,3 +28,13 @@ def belongs_here(user, city) -> bool:
     if user.municipality_id is None:
         return True
     return city is not None and user.municipality_id == city.pk
+
+
+def is_platform_operator(user) -> bool:
+    """A superuser of no city: registers cities and their hosts, and sees every city."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_superuser
+        and user.municipality_id is None
+    )
