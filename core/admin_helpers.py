@@ -4,6 +4,7 @@ registrations, the 年度 filter, file downloads."""
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -110,6 +111,12 @@ class CityAdminMixin:
             else URLPattern(url.pattern, _city_host_only(url.callback), url.default_args, url.name)
             for url in urls
         ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Not found before forbidden: another city's row is not there at all.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(f"{self.model._meta.verbose_name}（ID {object_id}）は見つかりません。")
+        return super().delete_view(request, object_id, extra_context)
 
     # --- pickers and history stay in the city
 

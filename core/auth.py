@@ -2,25 +2,27 @@
 
 from django.contrib.auth.backends import ModelBackend
 
+from core import tenancy
+
 
 class CityModelBackend(ModelBackend):
     """Django's password login, refused for a user of another city than the host's.
 
     A platform operator (a user with no city) may log in at any host; at the platform host
-    only operators may log in.
+    only operators may log in. Without a request (a test client's login, a command) the
+    city in force decides. Once logged in, the session is checked by
+    ``core.middleware.CityMiddleware``, which treats a user of another city as anonymous.
     """
 
-    def user_can_authenticate(self, user):
-        if not super().user_can_authenticate(user):
-            return False
-        return belongs_here(user, getattr(self, "_request_city", None))
-
     def authenticate(self, request, username=None, password=None, **kwargs):
-        self._request_city = getattr(request, "municipality", None) if request else None
-        try:
-            return super().authenticate(request, username, password, **kwargs)
-        finally:
-            self._request_city = None
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            return None
+        if request is not None and hasattr(request, "municipality"):
+            city = request.municipality
+        else:
+            city = tenancy.current_municipality()
+        return user if belongs_here(user, city) else None
 
 
 def belongs_here(user, city) -> bool:

@@ -168,7 +168,13 @@ def secretary_issue_account(
         )
     password = generate_first_password()
     with transaction.atomic():
-        user = User(username=username, full_name=full_name, email=email, must_change_password=True)
+        user = User(
+            username=username,
+            full_name=full_name,
+            email=email,
+            must_change_password=True,
+            municipality_id=council.municipality_id,  # a secretary belongs to the council's city
+        )
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
