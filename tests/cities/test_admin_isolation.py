@@ -12,8 +12,8 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from core import tenancy
-from core.calendar import fiscal_year
 from core.admin_helpers import CityAdminMixin
+from core.calendar import fiscal_year
 from core.models import CityOwned, Municipality, User
 
 B_MARK = "仁保"  # in the names of city B's rows (conftest.py)
