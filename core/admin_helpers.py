@@ -1,12 +1,189 @@
-"""Pieces every app's admin uses: read-only registrations, pages of an admin's own, the
-年度 filter, file downloads."""
+"""Pieces every app's admin uses: the city rules every ModelAdmin follows, read-only
+registrations, pages of an admin's own, the 年度 filter, file downloads."""
+
+from functools import wraps
 
 from django.contrib import admin
-from django.http import HttpResponse
-from django.urls import path
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 
+from . import tenancy
 from .calendar import fiscal_year_label
+from .models import CityOwned
+
+# ------------------------------------------------------------------------- cities
+
+
+def request_city(request):
+    """The city whose admin this request is (None: the platform host, every city)."""
+    if hasattr(request, "municipality"):
+        return request.municipality
+    return tenancy.current_municipality()
+
+
+def is_city_owned(model) -> bool:
+    return issubclass(model, CityOwned)
+
+
+def _has_city_column(model) -> bool:
+    return any(field.name == "municipality" for field in model._meta.concrete_fields)
+
+
+# Pages of a city-owned model that only read, so they also open at the platform host.
+_PLATFORM_PAGES = ("changelist", "change", "history", "delete", "add", "simple_history", "export")
+
+
+class CityAdminMixin:
+    """The city rules of every ModelAdmin on the site (``apply_city_rules`` mixes it in).
+
+    At a city's host the default managers already show only that city's rows; this adds what
+    they cannot know: staff users offered in pickers are that city's, and the edit history of
+    another city's object is not found. At the platform host (an operator, every city in
+    force) each list names every row's city in a 自治体 column, and a city-owned row is only
+    looked at: adding, changing, deleting, actions, imports and the custom pages belong to
+    the city's own host, where the operator acts for that city.
+    """
+
+    def _at_platform(self, request) -> bool:
+        return request_city(request) is None
+
+    def _platform_reads_only(self, request) -> bool:
+        return is_city_owned(self.model) and self._at_platform(request)
+
+    # --- the 自治体 column at the platform host
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._at_platform(request) and _has_city_column(self.model):
+            queryset = queryset.annotate(_city_name=F("municipality__name"))
+        return queryset
+
+    def get_list_display(self, request):
+        columns = tuple(super().get_list_display(request))
+        if self._at_platform(request) and _has_city_column(self.model):
+            columns = (*columns, "city_name")
+        return columns
+
+    @admin.display(description="自治体", ordering="municipality__local_government_code")
+    def city_name(self, obj):
+        return getattr(obj, "_city_name", None) or "—（プラットフォーム運営者）"
+
+    # --- a city-owned row is only looked at from the platform host
+
+    def has_add_permission(self, request, *args):
+        if self._platform_reads_only(request):
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        if self._platform_reads_only(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._platform_reads_only(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        if self._platform_reads_only(request):
+            return False
+        return super().has_import_permission(request)
+
+    def get_actions(self, request):
+        if self._platform_reads_only(request):
+            return {}
+        return super().get_actions(request)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if not is_city_owned(self.model):
+            return urls
+        info = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
+        readable = {f"{info}{page}" for page in _PLATFORM_PAGES}
+        return [
+            url
+            if not isinstance(url, URLPattern) or url.name is None or url.name in readable
+            else URLPattern(url.pattern, _city_host_only(url.callback), url.default_args, url.name)
+            for url in urls
+        ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Not found before forbidden: another city's row is not there at all.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(f"{self.model._meta.verbose_name}（ID {object_id}）は見つかりません。")
+        return super().delete_view(request, object_id, extra_context)
+
+    # --- pickers and history stay in the city
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        city = request_city(request)
+        if city is not None and db_field.related_model is get_user_model():
+            kwargs["queryset"] = get_user_model().objects.filter(municipality=city)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        city = request_city(request)
+        if city is not None and _has_city_column(history_manager.model):
+            queryset = queryset.filter(municipality=city)
+        return queryset
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        city = request_city(request)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        if city is not None and _has_city_column(history):
+            found = history._default_manager.filter(
+                **{self.model._meta.pk.attname: object_id, "history_id": version_id},
+                municipality=city,
+            )
+            if not found.exists():
+                raise Http404(f"{self.model._meta.verbose_name}の変更履歴は見つかりません。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _city_host_only(view):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request_city(request) is None:
+            raise Http404(
+                "この画面は自治体のホスト名（例: ichinoseki.example.jp）で開いてください。"
+            )
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def with_city_rules(admin_class):
+    """``admin_class`` with ``CityAdminMixin`` in front (itself when it already has it)."""
+    if issubclass(admin_class, CityAdminMixin):
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (CityAdminMixin, admin_class),
+        {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+    )
+
+
+def apply_city_rules(site) -> None:
+    """Every ModelAdmin of ``site``, registered already or later, follows the city rules."""
+    for model, model_admin in list(site._registry.items()):
+        if not isinstance(model_admin, CityAdminMixin):
+            site._registry[model] = with_city_rules(type(model_admin))(model, site)
+    if getattr(site.register, "city_rules", False):
+        return
+    register = site.register
+
+    def register_with_city_rules(model_or_iterable, admin_class=None, **options):
+        admin_class = with_city_rules(admin_class or admin.ModelAdmin)
+        return register(model_or_iterable, admin_class, **options)
+
+    register_with_city_rules.city_rules = True
+    site.register = register_with_city_rules
 
 
 class ReadOnlyAdminMixin:

@@ -652,7 +652,8 @@ class SubmittedProgressAdmin(_ProgressColumns, admin.ModelAdmin):
         return self.has_view_permission(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return redirect("admin:plans_progressentry_review", object_id)
+        entry = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return redirect("admin:plans_progressentry_review", entry.pk)
 
     @admin.display(description="事業")
     def item_label(self, obj):
