@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django_scopes import scope, scopes_disabled
 
 ALL = "all"
@@ -35,18 +37,35 @@ def _database_role() -> str:
     return getattr(settings, "CITY_DATABASE_ROLE", "") or ""
 
 
+def _tell_database(connection, value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('role', %s, false), set_config('app.municipality', %s, false)",
+            [_database_role() if value else "none", value],
+        )
+
+
 def _set_database_city(value: str) -> str:
     """Tell PostgreSQL which city this connection works for; return what it was before."""
     previous = _database_setting.get()
-    role = _database_role()
-    if role and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('role', %s, false), set_config('app.municipality', %s, false)",
-                [role if value else "none", value],
-            )
-    _database_setting.set(value)
+    _database_setting.set(value)  # first: a connection opened now is told by the receiver below
+    if _database_role() and connection.vendor == "postgresql":
+        _tell_database(connection, value)
     return previous
+
+
+@receiver(connection_created, dispatch_uid="core.tenancy.new_connection")
+def _tell_new_connection(sender, connection, **kwargs):
+    """A connection opened inside a scope (the old one was closed or lost) works for the city
+    in force too: never as the owner, who passes the row-level security policies."""
+    value = _database_setting.get()
+    if (
+        value
+        and _database_role()
+        and connection.vendor == "postgresql"
+        and connection.alias == DEFAULT_DB_ALIAS
+    ):
+        _tell_database(connection, value)
 
 
 @contextmanager
