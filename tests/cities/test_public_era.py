@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core import tenancy
 from core.models import EraDisplay
-from plans.models import Indicator
 from core.tables import Table
+from plans.models import Indicator
 from tests.cities import make_city
 from tests.cities.public_world import populate
 from tests.plans.factories import PlanFactory
