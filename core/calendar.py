@@ -77,6 +77,16 @@ def fiscal_year_label(year: int) -> str:
     return f"{era_year(year)}度"
 
 
+WAREKI_WESTERN = "wareki_western"  # core.models.EraDisplay.WAREKI_WESTERN
+
+
+def fiscal_year_display(year: int, era_display: str = "") -> str:
+    """A fiscal year as a city shows it: 令和6年度, or 令和6年度（2024年度） when the city
+    writes the Western year beside the era (``Municipality.era_display``)."""
+    label = fiscal_year_label(year)
+    return f"{label}（{year}年度）" if era_display == WAREKI_WESTERN else label
+
+
 def wareki_date(day: date) -> str:
     """A date in the era in force that day: 2019-04-30 → 平成31年4月30日."""
     for name, start in ERAS:

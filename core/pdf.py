@@ -1,7 +1,9 @@
 """A4 PDF documents from our HTML, with the project's Japanese fonts embedded and tagged.
 
 Documents are cached by content: the same HTML gives the same file without rendering again,
-and any change in the published data changes the HTML and so renders a new one.
+and any change in the published data changes the HTML and so renders a new one. Each city has
+a cache of its own (a folder named after it, and its id in the key), so one city's document is
+never read for another's, even for the same HTML.
 """
 
 import hashlib
@@ -10,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+
+from core import tenancy
 
 # Bump when the rendering setup changes, so cached files made the old way are not served.
 RENDER_VERSION = "1"
@@ -46,9 +50,12 @@ def _render(html: str, base_url: str) -> bytes:
 
 
 def pdf_from_html(html: str, *, base_url: str = "") -> bytes:
-    """The PDF for ``html``, rendered once per distinct content and then read from the cache."""
-    key = hashlib.sha256(f"{RENDER_VERSION}\0{html}".encode()).hexdigest()
-    cache_dir = Path(settings.PDF_CACHE_DIR)
+    """The PDF for ``html``, rendered once per distinct content of the city in force and then
+    read from that city's cache."""
+    city = tenancy.current_municipality_id()
+    folder = f"city-{city}" if city is not None else "shared"
+    key = hashlib.sha256(f"{RENDER_VERSION}\0{folder}\0{html}".encode()).hexdigest()
+    cache_dir = Path(settings.PDF_CACHE_DIR) / folder
     path = cache_dir / f"{key}.pdf"
     if path.exists():
         return path.read_bytes()

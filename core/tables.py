@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-from core.calendar import fiscal_year_label, wareki_date
+from core.calendar import wareki_date
 from core.exports import neutralise_cell
+from core.terms import fiscal_year
 
 
 @dataclass
@@ -27,11 +28,12 @@ class Table:
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
         """Rows as shown in HTML and PDF: (text, is_number); numbers with separators and
-        dates in the Japanese era, while CSV and JSON keep the plain values."""
+        dates in the Japanese era (fiscal years as the city in force writes them), while CSV
+        and JSON keep the plain values."""
         years = {self.keys.index(key) for key in self.year_keys}
         return [
             [
-                (fiscal_year_label(v), False) if i in years and isinstance(v, int) else _display(v)
+                (fiscal_year(v), False) if i in years and isinstance(v, int) else _display(v)
                 for i, v in enumerate(row)
             ]
             for row in self.rows

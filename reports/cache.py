@@ -1,7 +1,10 @@
 """Anonymous visitors get cached public pages; publishing anything clears them at once.
 
-The cache key carries a generation number; clearing bumps it, so every old entry is
-ignored (and expires) without scanning the cache.
+Pages are cached per city: the key carries the city and that city's generation number, so a
+page of one city is never served at another city's host, and publishing in one city clears
+that city's pages only. Clearing bumps the generation, so every old entry is ignored (and
+expires) without scanning the cache. A change made with no city in force (a platform
+operator's edit) bumps the shared generation, which clears every city's pages.
 """
 
 import hashlib
@@ -12,19 +15,33 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_cache_control
 
-GENERATION_KEY = "public-pages:generation"
+from core import tenancy
+
+SHARED_GENERATION_KEY = "public-pages:generation"
 
 
-def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+def generation_key(municipality_id: int) -> str:
+    return f"public-pages:city-{municipality_id}:generation"
 
 
-def clear_public_cache() -> None:
-    """Call after staff publish or change anything citizens see."""
+def _generation(key: str) -> int:
+    return cache.get_or_set(key, 1, timeout=None)
+
+
+def _bump(key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
+
+
+def clear_public_cache(municipality_id: int | None = None) -> None:
+    """Call after staff publish or change anything citizens see: clears the pages of the
+    city ``municipality_id`` (by default the city in force), or of every city when no city
+    is named or in force."""
+    if municipality_id is None:
+        municipality_id = tenancy.current_municipality_id()
+    _bump(SHARED_GENERATION_KEY if municipality_id is None else generation_key(municipality_id))
 
 
 def clear_public_cache_on_signal(sender, **kwargs) -> None:
@@ -32,21 +49,31 @@ def clear_public_cache_on_signal(sender, **kwargs) -> None:
     clear_public_cache()
 
 
-def clear_public_cache_on_commit(sender, **kwargs) -> None:
-    """Receiver for saves and deletes of rows the public pages show: clear once they commit,
-    so no request caches the old row in between."""
-    transaction.on_commit(clear_public_cache)
+def clear_public_cache_on_commit(sender, instance=None, **kwargs) -> None:
+    """Receiver for saves and deletes of rows the public pages show: clear the row's city once
+    they commit, so no request caches the old row in between."""
+    city_id = getattr(instance, "municipality_id", None) or tenancy.current_municipality_id()
+    transaction.on_commit(lambda: clear_public_cache(city_id))
+
+
+def page_key(request) -> str:
+    """The cache key of ``request``'s page: its city, both generations and its full path."""
+    city = getattr(request, "municipality", None)
+    city_id = city.pk if city is not None else tenancy.current_municipality_id()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    shared = _generation(SHARED_GENERATION_KEY)
+    own = _generation(generation_key(city_id)) if city_id is not None else 0
+    return f"public-pages:{shared}:city-{city_id}:{own}:{path}"
 
 
 def cache_public(view):
-    """Serve anonymous GET requests of ``view`` from the cache."""
+    """Serve anonymous GET requests of ``view`` from the cache of the request's city."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-pages:{_generation()}:{path}"
+        key = page_key(request)
         cached = cache.get(key)
         if cached is not None:
             return cached

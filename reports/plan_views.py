@@ -4,6 +4,7 @@
 from django.http import Http404
 from django.urls import reverse
 
+from core import terms
 from core.calendar import CalendarParseError, parse_period
 from core.tables import Table
 from plans import selectors
@@ -80,7 +81,7 @@ def _items_table(plan) -> Table:
     for section in selectors.plan_sections(plan):
         policy = f"{section.policy.number} {section.policy.title}" if section.policy else ""
         for item in section.items:
-            roles = "／".join(f"{r.actor_label}: {r.role}" for r in item.roles.all())
+            roles = "／".join(f"{terms.actor_label(r)}: {r.role}" for r in item.roles.all())
             schedule = "／".join(f"{s.fiscal_year}: {s.text}" for s in item.schedule.all())
             rows.append([policy, item.number, item.title, item.content, roles, schedule])
     return Table(

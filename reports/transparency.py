@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.http import JsonResponse
 
-from core.calendar import fiscal_year_label
+from core import terms
 from core.models import Municipality
 from core.tables import Table
 from subsidies.selectors import public_grants
@@ -56,16 +56,17 @@ class TransparencyPage(PublicPage):
                 "confirmed_amount",
             ],
             [
-                [fiscal_year_label(fy), name, t["count"], t["decided"], t["paid"], t["confirmed"]]
+                [terms.fiscal_year(fy), name, t["count"], t["decided"], t["paid"], t["confirmed"]]
                 for (fy, _code, name), t in totals.items()
             ],
         )
+        council_term = terms.council_term()
         by_council = Table(
             "grants",
-            "地域協働体別の交付状況",
+            f"{council_term}別の交付状況",
             [
                 "年度",
-                "地域協働体",
+                council_term,
                 "補助制度",
                 "交付決定額（円）",
                 "支払額（円・返還後）",
@@ -83,7 +84,7 @@ class TransparencyPage(PublicPage):
             ],
             [
                 [
-                    g.fiscal_year_label,
+                    terms.fiscal_year(g.fiscal_year),
                     g.council_name,
                     g.programme_name,
                     g.decided_amount,

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 
+from core import terms
 from core.models import Municipality
 from core.tables import Table
 from plans import selectors as plan_selectors
@@ -56,9 +57,10 @@ class CouncilListPage(PublicPage):
         if area not in areas:
             area = ""
         councils = selectors.council_list(query=query, area=area)
+        title = f"{terms.council_term()}の一覧"
         table = Table(
             "councils",
-            "地域協働体の一覧",
+            title,
             ["名称", "名称（かな）", "地域", "段階", "拠点施設", "人口"],
             ["name", "kana", "area", "stage", "civic_centres", "population"],
             [
@@ -76,7 +78,7 @@ class CouncilListPage(PublicPage):
         paginator = Paginator(councils, self.per_page)
         shown = paginator.get_page(request.GET.get("page"))
         return Page(
-            title="地域協働体の一覧",
+            title=title,
             body_template="reports/council_list_body.html",
             context={
                 "councils": councils,
@@ -95,7 +97,7 @@ class CouncilPage(PublicPage):
         try:
             council = selectors.council_profile(pk)
         except selectors.Council.DoesNotExist:
-            raise Http404("地域協働体が見つかりません。") from None
+            raise Http404(f"{terms.council_term()}が見つかりません。") from None
         sections = selectors.council_sections(council)
         members = Table(
             "members",
@@ -125,11 +127,12 @@ class CivicCentrePage(PublicPage):
 
     def get_page(self, request, **kwargs):
         city = Municipality.current()
+        centre_term = terms.centre_term()
         centres = selectors.civic_centres()
         shown = Table(
             "centres",
-            "市民センターの一覧",
-            ["名称", "住所", "電話番号", "拠点とする地域協働体", "管理運営"],
+            f"{centre_term}の一覧",
+            ["名称", "住所", "電話番号", f"拠点とする{terms.council_term()}", "管理運営"],
             ["name", "address", "phone", "council", "management"],
             [
                 [
@@ -137,7 +140,7 @@ class CivicCentrePage(PublicPage):
                     c.address,
                     c.phone,
                     c.council.name if c.council else "",
-                    c.get_management_display(),
+                    terms.in_city_words(c.get_management_display()),
                 ]
                 for c in centres
             ],
@@ -155,7 +158,7 @@ class CivicCentrePage(PublicPage):
                     c.name,
                     c.kana,
                     "",
-                    "市民センター",
+                    centre_term,
                     c.address,
                     "",
                     c.latitude,
@@ -170,7 +173,7 @@ class CivicCentrePage(PublicPage):
             ],
         )
         return Page(
-            title="市民センター",
+            title=centre_term,
             body_template="reports/civic_centres_body.html",
             context={"centres": centres},
             tables=[shown, standard],
@@ -210,6 +213,6 @@ def city_report(request, pk=None):
     return FileResponse(
         job.file.open("rb"),
         content_type="application/pdf",
-        filename=f"{job.title}.pdf",
+        filename=f"{terms.in_city_words(job.title)}.pdf",
         as_attachment=False,
     )

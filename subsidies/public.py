@@ -1,6 +1,6 @@
 """Subsidies on the public council page: what the council received, by year and programme."""
 
-from core.calendar import fiscal_year_label
+from core import terms
 from core.tables import Table
 
 from .selectors import public_grants
@@ -25,7 +25,7 @@ def council_sections(council) -> list[dict]:
         ],
         [
             [
-                fiscal_year_label(g.fiscal_year),
+                terms.fiscal_year(g.fiscal_year),
                 g.programme_name,
                 g.decided_amount,
                 g.confirmed_amount,
@@ -39,7 +39,7 @@ def council_sections(council) -> list[dict]:
     for grant in grants:
         year = years.setdefault(
             grant.fiscal_year,
-            {"label": grant.fiscal_year_label, "grants": [], "decided": 0, "paid": 0},
+            {"label": terms.fiscal_year(grant.fiscal_year), "grants": [], "decided": 0, "paid": 0},
         )
         year["grants"].append(grant)
         year["decided"] += grant.decided_amount

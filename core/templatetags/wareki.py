@@ -5,17 +5,18 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from core import calendar, money
+from core import calendar, money, terms
 
 register = template.Library()
 
 
 @register.filter
 def nendo(year):
-    """{{ 2026|nendo }} → 令和8年度."""
+    """{{ 2026|nendo }} → 令和8年度, or 令和8年度（2026年度） where the city in force writes
+    the Western year beside the era (``Municipality.era_display``)."""
     if year in (None, ""):
         return ""
-    return calendar.fiscal_year_label(int(year))
+    return terms.fiscal_year(int(year))
 
 
 @register.filter
@@ -46,6 +47,19 @@ def fiscal_year_of(value):
     if not value:
         return ""
     return calendar.fiscal_year(value)
+
+
+@register.filter
+def city_words(text):
+    """A fixed label in the words of the city in force: {{ role.get_actor_display|city_words }}
+    turns 地域協働体 into 地域づくり協議会 in 山口市."""
+    return terms.in_city_words(text)
+
+
+@register.filter
+def actor_label(role):
+    """{{ role|actor_label }}: a plan role's actor, in the words of the city in force."""
+    return terms.actor_label(role)
 
 
 @register.filter
