@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subsidies', '0006_city_required'),
+        ('subsidies', '0007_programme_shared_as_template'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
