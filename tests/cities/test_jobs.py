@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -100,9 +101,11 @@ def test_a_job_of_another_city_is_not_found_under_a_wrong_city(two_cities):
     assert (job.status, job.file.name) == (ReportJob.Status.QUEUED, "")
 
 
-def test_the_database_queue_worker_renders_each_job_for_its_city(two_cities, settings):
+def test_the_database_queue_worker_renders_each_job_for_its_city(two_cities, settings, monkeypatch):
     """With django-tasks-db: the job is queued with its city's id; the worker runs it later."""
     ichinoseki, yamaguchi = two_cities
+    # The worker closes connections it finds in a transaction: the test's own, on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     own = request_city_report(actor=None)
     other = request_city_report(actor=None, city=yamaguchi)
