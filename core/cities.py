@@ -54,12 +54,14 @@ def is_platform_host(host: str) -> bool:
 
 
 def city_url(city: Municipality, request) -> str | None:
-    """Where ``city`` is served, on the scheme and port of ``request``."""
+    """Where ``city`` is served, on the scheme and port of ``request`` (the port the visitor
+    typed, as the Host header gives it, else the server's)."""
     hosts = sorted(city.hosts.all(), key=lambda host: host.pk)
     if not hosts:
         return None
     first = hosts[0]
-    port = request.get_port()
+    _, colon, typed_port = request.get_host().rpartition(":")
+    port = typed_port if colon and typed_port.isdigit() else request.get_port()
     default = "443" if request.is_secure() else "80"
     suffix = "" if port in ("", default) else f":{port}"
     return f"{request.scheme}://{first.host}{suffix}/"
