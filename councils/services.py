@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import STAGE_MOVES, Council, CouncilSecretary, CouncilStageChange, Stage
+from .models import (
+    STAGE_MOVES,
+    Council,
+    CouncilSecretary,
+    CouncilStageChange,
+    Stage,
+    validate_secretary_city,
+)
 
 # Letters and digits a person copies from paper without confusion (no 0/O, 1/l/I).
 _PRINTABLE_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -105,9 +112,14 @@ def secretary_hand_over(
 
     The previous secretaries lose portal access at once (their tenure ends and, having no
     other role, their account is deactivated); what they did stays attributed to them.
-    Raises ValidationError when ``new_user`` is secretary of another council.
+    A user with no city who is not staff (an account made for this) joins the council's city;
+    raises ValidationError when ``new_user`` is secretary of another council or belongs to
+    another city (see ``validate_secretary_city``).
     """
     on = on or timezone.localdate()
+    adopt = new_user.municipality_id is None and not new_user.is_staff
+    if not adopt:
+        validate_secretary_city(new_user, council)
     other = CouncilSecretary.objects.filter(user=new_user, ended_on__isnull=True).exclude(
         council=council
     )
@@ -118,6 +130,9 @@ def secretary_hand_over(
             params={"council": other.first().council},
         )
     with transaction.atomic():
+        if adopt:
+            new_user.municipality_id = council.municipality_id
+            new_user.save(update_fields=["municipality"])
         current = list(
             CouncilSecretary.objects.select_for_update()
             .filter(council=council, ended_on__isnull=True)
@@ -155,6 +170,7 @@ def secretary_issue_account(
 
     With ``replace_current`` the new account takes over from the council's current
     secretaries (see ``secretary_hand_over``); otherwise it is added beside them.
+    The account belongs to the council's city, so it logs in at that city's host only.
     Returns (user, password). Raises ValidationError when the login name is taken.
     """
     User = get_user_model()
@@ -173,7 +189,7 @@ def secretary_issue_account(
             full_name=full_name,
             email=email,
             must_change_password=True,
-            municipality_id=council.municipality_id,  # a secretary belongs to the council's city
+            municipality_id=council.municipality_id,
         )
         user.set_password(password)
         user.full_clean(exclude=["password"])
