@@ -1,6 +1,8 @@
 """Demo plans and progress, transcribed from the seed documents into ``data/plans/*.json``.
 
-One file per document, each a list of the plan's versions in order:
+One file per document, each a list of the plan's versions in order, loaded into the city
+that issued it (``data/cities.json`` lists each city's files; ``vocabularies.json`` each
+city's status vocabularies):
 
 - 第2次一関市地域協働推進計画 (seeds 003/004): the five 基本方針 ⑴–⑸ and 事業1–15 with
   their contents and a schedule over 平成31–35年度 (2019–2023). The PDF text keeps each
@@ -54,24 +56,22 @@ from plans.models import (
 )
 from plans.services import OWNER, PUBLISHER, REVIEWER, plan_transition, progress_transition
 
+from .cities import SPECS
 from .files import read_json
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DEMO_NOTE = "デモデータ（資料から登録）"
-PLAN_FILES = (
-    "ichinoseki.json",
-    "morioka.json",
-    "yamaguchi.json",
-    "yamanome.json",
-    "fujisawa.json",
-    "takozu.json",
-)
 
 
-def load(stdout=None) -> None:
-    for spec in read_json("plans/vocabularies.json"):
+def load(stdout=None, city: str = "ichinoseki") -> None:
+    """The plans of the demo city ``city`` (a slug of ``data/cities.json``), loaded into the
+    city in force."""
+    vocabularies = read_json("plans/vocabularies.json")
+    _remove_other_cities_plans(city)
+    for spec in vocabularies[city]:
         _vocabulary(spec)
-    for name in PLAN_FILES:
+    _remove_other_cities_vocabularies(city, vocabularies)
+    for name in SPECS[city]["plans"]:
         previous = None
         for spec in read_json(f"plans/{name}"):
             previous = _plan(spec, revision_of=previous)
@@ -89,7 +89,57 @@ def _at(day: str) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(10), tzinfo=TOKYO)
 
 
+def _remove_other_cities_plans(city: str) -> None:
+    """Delete what the one-city demo filed under this city from other cities' documents.
+
+    Before each city had its own rows, 盛岡市's and 山口市's plans were loaded into the only
+    city (一関市); they now load into their own cities, so the copies here go, with their
+    content, progress and audit rows (newest version first: a revision protects the version
+    it revises). On any other database this finds nothing.
+    """
+    for other, spec in SPECS.items():
+        if other == city:
+            continue
+        for name in spec["plans"]:
+            versions = [v for v in read_json(f"plans/{name}") if "council" not in v]
+            if not versions:
+                continue
+            plans = Plan.objects.filter(
+                council=None,
+                title__in={version["title"] for version in versions},
+                issued_by__in={version["issued_by"] for version in versions},
+            ).order_by("-version")
+            for plan in plans:
+                ProgressEntry.objects.filter(item__plan=plan).delete()
+                plan.items.all().delete()
+                plan.policies.all().delete()
+                plan.delete()
+
+
+def _remove_other_cities_vocabularies(city: str, vocabularies: dict) -> None:
+    """Delete other cities' vocabularies that the one-city demo left here, when unused."""
+    ours = {spec["name"] for spec in vocabularies[city]}
+    theirs = {
+        spec["name"]
+        for other, specs in vocabularies.items()
+        if other != city
+        for spec in specs
+        if spec["name"] not in ours
+    }
+    for vocabulary in StatusVocabulary.objects.filter(name__in=theirs):
+        if not Plan.objects.filter(vocabulary=vocabulary).exists():
+            vocabulary.delete()
+
+
 def _vocabulary(spec) -> StatusVocabulary:
+    """The vocabulary ``spec`` names; the one-city demo's shared vocabulary (``formerly``)
+    is renamed to it instead of making a second default."""
+    if "formerly" in spec and not StatusVocabulary.objects.filter(name=spec["name"]).exists():
+        former = StatusVocabulary.objects.filter(name=spec["formerly"]).first()
+        if former is not None:
+            former.name = spec["name"]
+            former.description = spec["description"]
+            former.save(update_fields=["name", "description"])
     vocabulary, _ = StatusVocabulary.objects.get_or_create(
         name=spec["name"],
         defaults={"description": spec["description"], "is_default": spec["is_default"]},
