@@ -1,4 +1,5 @@
-"""Demo city modelled on Ichinoseki: 33 councils, 34 civic centres (14 run by councils).
+"""一関市's councils: 33 councils, 34 civic centres (14 run by councils), loaded into the
+city in force (``demo.cities`` makes the city itself).
 
 Area names follow Ichinoseki's civic centres; populations are plausible figures that sum
 to about 110,000, not official statistics (the areas table is ``data/areas.csv``). Councils
@@ -9,7 +10,6 @@ changes nothing.
 
 from datetime import date
 
-from core.models import Municipality
 from councils.models import (
     CivicCentre,
     Council,
@@ -74,15 +74,6 @@ def _split(total: int, parts: int) -> list[int]:
 
 
 def load(stdout=None) -> None:
-    Municipality.objects.get_or_create(
-        name="一関市",
-        defaults={
-            "name_kana": "いちのせきし",
-            "local_government_code": "032093",
-            "department": "まちづくり推進部 まちづくり推進課",
-            "council_term": "地域協働体",
-        },
-    )
     councils: dict[str, Council] = {}
     code = 0
     for index, (area, kana, region, population, district_count, designated_from) in enumerate(

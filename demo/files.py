@@ -14,6 +14,10 @@ def read_json(name: str):
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    """The rows of ``demo/data/<name>`` as dicts keyed by the header line."""
+    """The rows of ``demo/data/<name>`` as dicts keyed by the header line.
+
+    Lines starting with ``#`` before the header are comments (where the data comes from).
+    """
     with (DATA / name).open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+        lines = [line for line in file if not line.startswith("#")]
+    return list(csv.DictReader(lines))

@@ -179,4 +179,4 @@ def operator(db):
 @pytest.fixture(autouse=True)
 def city_hosts(settings):
     """The cities' hosts (``<slug>.test``) and the platform host answer here."""
-    settings.ALLOWED_HOSTS = [".test", "testserver"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]

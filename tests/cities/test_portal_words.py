@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
-    settings.ALLOWED_HOSTS = [".test", "testserver"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
 

@@ -32,7 +32,7 @@ ROLE = "kyodo_app"
 
 @pytest.fixture
 def city_hosts(settings):
-    settings.ALLOWED_HOSTS = [".test", "testserver"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,66 +1,71 @@
-from django.contrib.auth import get_user_model
+from functools import partial
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core import roles
-from councils.models import Council, CouncilSecretary
-from demo import councils, plans, staffing, subsidies
+from core import roles, tenancy
+from demo import areas, cities, councils, logins, plans, staffing, subsidies
 
-# Each part loads after the ones it refers to.
-PARTS = (
-    ("councils", councils.load),
-    ("staffing", staffing.load),
-    ("subsidies", subsidies.load),
-    ("plans", plans.load),
-)
-
-DEMO_LOGINS = [
-    # (username, password, full name, group, is_staff)
-    ("admin", "kyodo-admin-2026", "市職員 管理者（デモ）", roles.ADMINISTRATOR, True),
-    ("editor", "kyodo-editor-2026", "市職員 編集者（デモ）", roles.EDITOR, True),
-    ("viewer", "kyodo-viewer-2026", "市職員 閲覧者（デモ）", roles.VIEWER, True),
-]
-DEMO_SECRETARY = ("yamanome", "kyodo-jimukyoku-2026", "山目 花子", "山目地域協働体")
+# Each city's parts, each loading after the ones it refers to.
+PARTS = {
+    "ichinoseki": (
+        ("councils", councils.load),
+        ("staffing", staffing.load),
+        ("subsidies", subsidies.load),
+        ("plans", partial(plans.load, city="ichinoseki")),
+    ),
+    "morioka": (
+        ("councils", partial(areas.load, "morioka")),
+        ("plans", partial(plans.load, city="morioka")),
+    ),
+    "yamaguchi": (
+        ("councils", partial(areas.load, "yamaguchi")),
+        ("plans", partial(plans.load, city="yamaguchi")),
+    ),
+}
+PORT = 8000
 
 
 class Command(BaseCommand):
-    help = "一関市をモデルにしたデモデータを読み込みます（何度実行しても同じ結果になります）。"
+    help = (
+        "デモの3市（一関市・盛岡市・山口市）のデータを読み込みます"
+        "（何度実行しても同じ結果になります）。"
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
             groups = roles.ensure_staff_groups()
-            for name, load in PARTS:
-                self.stdout.write(f"{name}: 読み込み中")
-                load(self.stdout)
-            self._users(groups)
+            for slug in cities.SLUGS:
+                city = cities.city(slug)
+                self.stdout.write(f"{city.name}（{cities.host(slug)}）:")
+                with tenancy.city_scope(city):
+                    for name, load in PARTS[slug]:
+                        self.stdout.write(f" {name}: 読み込み中")
+                        load(stdout=self.stdout)
+                    logins.load(slug, groups)
+            logins.load_operator()
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
-        self.stdout.write(
-            "ログイン（http://127.0.0.1:8000/admin/ ・ http://127.0.0.1:8000/accounts/login/）:"
-        )
-        for username, password, _name, group, _ in DEMO_LOGINS:
-            self.stdout.write(f"  {group}: {username} / {password}")
-        username, password, _name, council = DEMO_SECRETARY
-        self.stdout.write(f"  事務局（{council}）: {username} / {password}")
+        self._print_logins()
 
-    def _users(self, groups):
-        User = get_user_model()
-        for username, password, full_name, group, is_staff in DEMO_LOGINS:
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"full_name": full_name, "is_staff": is_staff}
+    def _print_logins(self):
+        write = self.stdout.write
+        for slug in cities.SLUGS:
+            url = f"http://{cities.host(slug)}:{PORT}/"
+            write(f"{cities.SPECS[slug]['municipality']['name']}: {url}")
+            for staff in logins.STAFF[slug]:
+                write(f"  {staff.group}: {staff.username} / {staff.password}  （{url}admin/）")
+            secretary = logins.SECRETARIES[slug]
+            write(
+                f"  事務局（{secretary.council}）: {secretary.username} / {secretary.password}"
+                f"  （{url}accounts/login/）"
             )
-            if created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-                user.groups.add(groups[group])
-        username, password, full_name, council_name = DEMO_SECRETARY
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": full_name}
+        username, password, _name = logins.OPERATOR
+        write(f"自治体の一覧: http://localhost:{PORT}/")
+        write(
+            f"  プラットフォーム運営者: {username} / {password}  （http://localhost:{PORT}/admin/）"
         )
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            CouncilSecretary.objects.create(
-                council=Council.objects.get(name=council_name),
-                user=user,
-                started_on=user.date_joined.date(),
-            )
+        write(
+            "ブラウザは *.localhost を 127.0.0.1 に解決します。"
+            f"curl などでは Host ヘッダーを付けてください（例: curl -H 'Host: {cities.host('yamaguchi')}'"
+            f" http://127.0.0.1:{PORT}/）。"
+        )
