@@ -1,3 +1,11 @@
-"""A host that no city claims and that is not the platform's: every path is a 404."""
+"""A host that no city claims and that is not the platform's: every path is a Japanese 404."""
 
-urlpatterns = []
+from django.http import Http404
+from django.urls import re_path
+
+
+def unknown_host(request, path=""):
+    raise Http404("このアドレスで公開している自治体はありません。")
+
+
+urlpatterns = [re_path(r"^(?P<path>.*)$", unknown_host)]

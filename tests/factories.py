@@ -4,6 +4,7 @@ from datetime import date
 
 import factory
 
+from core import tenancy
 from core.models import User
 from councils.models import (
     CivicCentre,
@@ -26,6 +27,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"利用者{n}")
     password = factory.django.Password("test-password-123")
+    is_superuser = False
+    # Staff and secretaries belong to the city in force, as accounts made in the admin do;
+    # a superuser is a platform operator, with no city.
+    municipality = factory.LazyAttribute(
+        lambda user: None if user.is_superuser else tenancy.current_municipality()
+    )
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
