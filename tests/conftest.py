@@ -18,6 +18,12 @@ def _database_fixture(request) -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def test_hosts(settings):
+    """Each test city is served at ``<slug>.test`` (tests.cities.make_city)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
+
+
+@pytest.fixture(autouse=True)
 def city(request):
     """Every test with a database runs for one city, 一関市, as a request at its host would.
 
