@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 
-from . import tenancy
+from . import tenancy, terms
 from .calendar import fiscal_year_label
 from .models import CityOwned
 
@@ -184,6 +184,30 @@ def apply_city_rules(site) -> None:
 
     register_with_city_rules.city_rules = True
     site.register = register_with_city_rules
+    _speak_the_citys_words(site)
+
+
+def _speak_the_citys_words(site) -> None:
+    """The header names the city, and the menu says its words (地域づくり協議会 for 地域協働体)."""
+    each_context, get_app_list = site.each_context, site.get_app_list
+
+    def city_context(request):
+        context = each_context(request)
+        city = request_city(request)
+        if city is not None:
+            context["site_header"] = f"{city.name} {context['site_header']}"
+            context["site_title"] = f"{city.name} {context['site_title']}"
+        return context
+
+    def city_app_list(request, app_label=None):
+        apps = get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = terms.in_city_words(str(app["name"]))
+            for model in app["models"]:
+                model["name"] = terms.in_city_words(str(model["name"]))
+        return apps
+
+    site.each_context, site.get_app_list = city_context, city_app_list
 
 
 class ReadOnlyAdminMixin:
