@@ -36,24 +36,7 @@ from zoneinfo import ZoneInfo
 
 from core.calendar import parse_period
 from councils.models import Council
-from plans.models import (
-    Indicator,
-    IndicatorValue,
-    ItemSchedule,
-    LocalIssue,
-    Plan,
-    PlanAction,
-    PlanItem,
-    PlanKind,
-    PlanStatus,
-    Policy,
-    ProgressAction,
-    ProgressEntry,
-    ProgressStatus,
-    ReviewState,
-    RoleAllocation,
-    StatusVocabulary,
-)
+from plans import models
 from plans.services import OWNER, PUBLISHER, REVIEWER, plan_transition, progress_transition
 
 from .cities import SPECS
@@ -77,10 +60,10 @@ def load(stdout=None, city: str = "ichinoseki") -> None:
             previous = _plan(spec, revision_of=previous)
     if stdout:
         stdout.write(
-            f"  計画 {Plan.objects.count()}（公開中 {Plan.objects.filter(status=PlanStatus.PUBLISHED).count()}）、"
-            f"事業 {PlanItem.objects.count()}、進捗 {ProgressEntry.objects.count()}"
-            f"（審査待ち {ProgressEntry.objects.filter(state=ReviewState.SUBMITTED).count()}）、"
-            f"数値目標 {Indicator.objects.count()}"
+            f"  計画 {models.Plan.objects.count()}（公開中 {models.Plan.objects.filter(status=models.PlanStatus.PUBLISHED).count()}）、"
+            f"事業 {models.PlanItem.objects.count()}、進捗 {models.ProgressEntry.objects.count()}"
+            f"（審査待ち {models.ProgressEntry.objects.filter(state=models.ReviewState.SUBMITTED).count()}）、"
+            f"数値目標 {models.Indicator.objects.count()}"
         )
 
 
@@ -104,13 +87,13 @@ def _remove_other_cities_plans(city: str) -> None:
             versions = [v for v in read_json(f"plans/{name}") if "council" not in v]
             if not versions:
                 continue
-            plans = Plan.objects.filter(
+            plans = models.Plan.objects.filter(
                 council=None,
                 title__in={version["title"] for version in versions},
                 issued_by__in={version["issued_by"] for version in versions},
             ).order_by("-version")
             for plan in plans:
-                ProgressEntry.objects.filter(item__plan=plan).delete()
+                models.ProgressEntry.objects.filter(item__plan=plan).delete()
                 plan.items.all().delete()
                 plan.policies.all().delete()
                 plan.delete()
@@ -126,26 +109,29 @@ def _remove_other_cities_vocabularies(city: str, vocabularies: dict) -> None:
         for spec in specs
         if spec["name"] not in ours
     }
-    for vocabulary in StatusVocabulary.objects.filter(name__in=theirs):
-        if not Plan.objects.filter(vocabulary=vocabulary).exists():
+    for vocabulary in models.StatusVocabulary.objects.filter(name__in=theirs):
+        if not models.Plan.objects.filter(vocabulary=vocabulary).exists():
             vocabulary.delete()
 
 
-def _vocabulary(spec) -> StatusVocabulary:
+def _vocabulary(spec) -> models.StatusVocabulary:
     """The vocabulary ``spec`` names; the one-city demo's shared vocabulary (``formerly``)
     is renamed to it instead of making a second default."""
-    if "formerly" in spec and not StatusVocabulary.objects.filter(name=spec["name"]).exists():
-        former = StatusVocabulary.objects.filter(name=spec["formerly"]).first()
+    if (
+        "formerly" in spec
+        and not models.StatusVocabulary.objects.filter(name=spec["name"]).exists()
+    ):
+        former = models.StatusVocabulary.objects.filter(name=spec["formerly"]).first()
         if former is not None:
             former.name = spec["name"]
             former.description = spec["description"]
             former.save(update_fields=["name", "description"])
-    vocabulary, _ = StatusVocabulary.objects.get_or_create(
+    vocabulary, _ = models.StatusVocabulary.objects.get_or_create(
         name=spec["name"],
         defaults={"description": spec["description"], "is_default": spec["is_default"]},
     )
     for order, (code, label, assessed) in enumerate(spec["statuses"], 1):
-        ProgressStatus.objects.get_or_create(
+        models.ProgressStatus.objects.get_or_create(
             vocabulary=vocabulary,
             code=code,
             defaults={"label": label, "order": order, "is_assessed": assessed},
@@ -153,19 +139,19 @@ def _vocabulary(spec) -> StatusVocabulary:
     return vocabulary
 
 
-def _plan(spec, *, revision_of: Plan | None) -> Plan:
+def _plan(spec, *, revision_of: models.Plan | None) -> models.Plan:
     """One plan version with its content, moved to its file's status, then its progress."""
     council = Council.objects.get(name=spec["council"]) if "council" in spec else None
     if "vocabulary" in spec:
-        vocabulary = StatusVocabulary.objects.get(name=spec["vocabulary"])
+        vocabulary = models.StatusVocabulary.objects.get(name=spec["vocabulary"])
     else:
-        vocabulary = StatusVocabulary.objects.get(is_default=True)
-    plan, created = Plan.objects.get_or_create(
+        vocabulary = models.StatusVocabulary.objects.get(is_default=True)
+    plan, created = models.Plan.objects.get_or_create(
         title=spec["title"],
         version=spec.get("version", 1),
         council=council,
         defaults={
-            "kind": PlanKind.COMMUNITY if council else PlanKind.CITY,
+            "kind": models.PlanKind.COMMUNITY if council else models.PlanKind.CITY,
             "issued_by": spec.get("issued_by") or council.name,
             "start_year": spec["start_year"],
             "end_year": spec["end_year"],
@@ -177,13 +163,13 @@ def _plan(spec, *, revision_of: Plan | None) -> Plan:
         },
     )
     for order, (title, description) in enumerate(spec.get("issues", ()), 1):
-        LocalIssue.objects.get_or_create(
+        models.LocalIssue.objects.get_or_create(
             plan=plan, order=order, defaults={"title": title, "description": description}
         )
     items = {}
     years = range(plan.start_year, plan.end_year + 1)
     for order, policy_spec in enumerate(spec["policies"], 1):
-        policy, _ = Policy.objects.get_or_create(
+        policy, _ = models.Policy.objects.get_or_create(
             plan=plan,
             order=order,
             defaults={
@@ -208,22 +194,22 @@ def _plan_acts(plan, spec) -> None:
     ``submitted_on``, else on the day it is published). Publishing a revision supersedes
     the version before it: the service does that, so a superseded version is published
     here and superseded when its revision is."""
-    if spec["status"] == PlanStatus.DRAFT:
+    if spec["status"] == models.PlanStatus.DRAFT:
         return
-    steps = [(PlanAction.PUBLISH, PUBLISHER, spec.get("published_on"))]
-    if spec["status"] == PlanStatus.SUBMITTED:
+    steps = [(models.PlanAction.PUBLISH, PUBLISHER, spec.get("published_on"))]
+    if spec["status"] == models.PlanStatus.SUBMITTED:
         steps = []
-    if plan.kind == PlanKind.COMMUNITY:
+    if plan.kind == models.PlanKind.COMMUNITY:
         submitted = spec.get("submitted_on") or spec["published_on"]
-        steps.insert(0, (PlanAction.SUBMIT, OWNER, submitted))
+        steps.insert(0, (models.PlanAction.SUBMIT, OWNER, submitted))
     for action, role, day in steps:
         plan_transition(
             plan=plan, action=action, actor=None, role=role, at=_at(day), comment=DEMO_NOTE
         )
 
 
-def _item(plan, policy, order, spec, years) -> PlanItem:
-    item, created = PlanItem.objects.get_or_create(
+def _item(plan, policy, order, spec, years) -> models.PlanItem:
+    item, created = models.PlanItem.objects.get_or_create(
         plan=plan,
         number=spec["number"],
         defaults={
@@ -238,26 +224,28 @@ def _item(plan, policy, order, spec, years) -> PlanItem:
         schedule = spec.get("schedule", {})
         if isinstance(schedule, str):
             schedule = dict.fromkeys(years, schedule)
-        ItemSchedule.objects.bulk_create(
-            ItemSchedule(item=item, fiscal_year=int(year), text=text)
+        models.ItemSchedule.objects.bulk_create(
+            models.ItemSchedule(item=item, fiscal_year=int(year), text=text)
             for year, text in schedule.items()
         )
-        RoleAllocation.objects.bulk_create(
-            RoleAllocation(item=item, order=i, actor=actor, actor_name=name, role=role)
+        models.RoleAllocation.objects.bulk_create(
+            models.RoleAllocation(item=item, order=i, actor=actor, actor_name=name, role=role)
             for i, (actor, name, role) in enumerate(spec.get("roles", ()), 1)
         )
     return item
 
 
-def _entry(item, spec) -> ProgressEntry:
+def _entry(item, spec) -> models.ProgressEntry:
     """A draft entry with its content, moved to its file's review state.
 
     Submitted by the council, accepted (with the city's comment) or returned (with the
     reason) by a reviewer, published by the city, each on the day the file gives.
     """
     period = parse_period(spec["period"])
-    status = ProgressStatus.objects.get(vocabulary_id=item.plan.vocabulary_id, code=spec["status"])
-    entry, created = ProgressEntry.objects.get_or_create(
+    status = models.ProgressStatus.objects.get(
+        vocabulary_id=item.plan.vocabulary_id, code=spec["status"]
+    )
+    entry, created = models.ProgressEntry.objects.get_or_create(
         item=item,
         fiscal_year=period.fiscal_year,
         half=period.half,
@@ -268,16 +256,18 @@ def _entry(item, spec) -> ProgressEntry:
             "participants": spec.get("participants"),
         },
     )
-    state = spec.get("state", ReviewState.ACCEPTED)
-    if not created or state == ReviewState.DRAFT:
+    state = spec.get("state", models.ReviewState.ACCEPTED)
+    if not created or state == models.ReviewState.DRAFT:
         return entry
-    steps = [(ProgressAction.SUBMIT, OWNER, "submitted_on", "")]
-    if state == ReviewState.ACCEPTED:
-        steps.append((ProgressAction.ACCEPT, REVIEWER, "reviewed_on", spec.get("comment", "")))
-    if state == ReviewState.RETURNED:
-        steps.append((ProgressAction.RETURN, REVIEWER, "reviewed_on", spec["reason"]))
+    steps = [(models.ProgressAction.SUBMIT, OWNER, "submitted_on", "")]
+    if state == models.ReviewState.ACCEPTED:
+        steps.append(
+            (models.ProgressAction.ACCEPT, REVIEWER, "reviewed_on", spec.get("comment", ""))
+        )
+    if state == models.ReviewState.RETURNED:
+        steps.append((models.ProgressAction.RETURN, REVIEWER, "reviewed_on", spec["reason"]))
     if "published_on" in spec:
-        steps.append((ProgressAction.PUBLISH, PUBLISHER, "published_on", ""))
+        steps.append((models.ProgressAction.PUBLISH, PUBLISHER, "published_on", ""))
     for action, role, day, comment in steps:
         progress_transition(
             entry=entry, action=action, actor=None, role=role, at=_at(spec[day]), comment=comment
@@ -285,8 +275,8 @@ def _entry(item, spec) -> ProgressEntry:
     return entry
 
 
-def _indicator(plan, order, spec) -> Indicator:
-    indicator, created = Indicator.objects.get_or_create(
+def _indicator(plan, order, spec) -> models.Indicator:
+    indicator, created = models.Indicator.objects.get_or_create(
         plan=plan,
         name=spec["name"],
         defaults={
@@ -299,8 +289,10 @@ def _indicator(plan, order, spec) -> Indicator:
         },
     )
     if created:
-        IndicatorValue.objects.bulk_create(
-            IndicatorValue(indicator=indicator, fiscal_year=year, kind=kind, value=Decimal(value))
+        models.IndicatorValue.objects.bulk_create(
+            models.IndicatorValue(
+                indicator=indicator, fiscal_year=year, kind=kind, value=Decimal(value)
+            )
             for kind, year, value in spec["values"]
         )
     return indicator
