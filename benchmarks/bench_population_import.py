@@ -19,7 +19,7 @@ import io
 from datetime import date, timedelta
 
 from core.imports.reading import read_dataset
-from core.models import Municipality, User
+from core.models import User
 from councils.models import District, PopulationRecord
 from councils.resources import STANDARD_COLUMNS, PopulationResource, aggregate_population
 
@@ -95,7 +95,6 @@ def _scenario(title, data, records, user):
 
 
 def run() -> None:
-    Municipality.objects.get_or_create(name="一関市", defaults={"local_government_code": "032093"})
     user = User.objects.create(username="bench", full_name="ベンチ 太郎")
     as_of = date(2026, 3, 31)
 
