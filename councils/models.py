@@ -220,6 +220,9 @@ class CouncilStageChange(CityOwned):
         verbose_name = "段階の履歴"
         verbose_name_plural = "段階の履歴"
         ordering = ["council", "changed_on", "pk"]
+        # "A council's stage on a day" reads the latest step per council; with the city's
+        # column also filtered, SQLite would otherwise walk the city's whole history per council.
+        indexes = [models.Index(fields=["council", "changed_on"], name="stage_change_council_day")]
 
     def __str__(self):
         return f"{self.council} {self.get_stage_display()} {self.changed_on}"
