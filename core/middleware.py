@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -35,6 +37,7 @@ class CityMiddleware:
 
     def __call__(self, request):
         from core import tenancy
+        from core.auth import is_platform_operator
         from core.cities import city_for_host, is_platform_host
 
         host = request.get_host()
@@ -46,17 +49,13 @@ class CityMiddleware:
             )
             if _belongs_elsewhere(request, None):
                 _treat_as_anonymous(request)
-            with tenancy.all_cities() if _is_operator(request) else _no_city():
+            operator = is_platform_operator(getattr(request, "user", None))
+            with tenancy.all_cities() if operator else nullcontext():
                 return self.get_response(request)
         if _belongs_elsewhere(request, city):
             _treat_as_anonymous(request)
         with tenancy.city_scope(city):
             return self.get_response(request)
-
-
-def _is_operator(request) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.is_staff and user.municipality_id is None)
 
 
 def _belongs_elsewhere(request, city) -> bool:
@@ -72,11 +71,3 @@ def _treat_as_anonymous(request):
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
-
-
-class _no_city:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
