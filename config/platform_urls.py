@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core import health
 from core.views import platform_home
 from portal.forms.login import CityAuthenticationForm
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", platform_home, name="platform_home"),
     path("admin/", admin.site.urls),
     path(
@@ -17,3 +20,5 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
+
+handler500 = health.server_error

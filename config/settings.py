@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,3 +190,89 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Production serving ---
+# Shared cache: CACHE_URL=redis://127.0.0.1:6379/1 (or rediss://) gives Django's own
+# django.core.cache.backends.redis.RedisCache (django-redis is not needed): django-environ maps
+# the scheme to it, and the line below keeps it so. With Redis, sessions are read from the
+# cache and kept in the database too, so every web server shares them and a flushed cache logs
+# nobody out.
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+if env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    CACHES["default"]["BACKEND"] = _REDIS_CACHE
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default=(
+        "django.contrib.sessions.backends.cached_db"
+        if CACHES["default"]["BACKEND"] == _REDIS_CACHE
+        else "django.contrib.sessions.backends.db"
+    ),
+)
+# A persistent connection (CONN_MAX_AGE) is checked before each request reuses it, so the first
+# request after the database restarts reconnects instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer gives the 503 page after this many seconds, not a hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+# While the database is away: 503 with this Retry-After (core.health.server_error).
+UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("UNAVAILABLE_RETRY_AFTER_SECONDS", default=30)
+# LOG_FORMAT=json: one JSON object a line (python-json-logger), with the request's method, path,
+# status and host where the record has a request; anything else keeps plain text.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+if LOG_FORMAT == "json":
+    LOGGING["filters"] = {"request_fields": {"()": "core.health.RequestLogFields"}}
+    LOGGING["formatters"] = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "reserved_attrs": [
+                "args",
+                "msg",
+                "exc_info",
+                "exc_text",
+                "filename",
+                "funcName",
+                "levelno",
+                "lineno",
+                "module",
+                "msecs",
+                "pathname",
+                "process",
+                "processName",
+                "relativeCreated",
+                "stack_info",
+                "thread",
+                "threadName",
+                "taskName",
+                "request",
+                "server_time",
+            ],  # fmt: skip
+            "json_ensure_ascii": False,
+        }
+    }
+    LOGGING["handlers"]["console"].update(formatter="json", filters=["request_fields"])
+# Uploads on S3-compatible storage (django-storages) when a bucket is named, else MEDIA_ROOT.
+# Nothing uploaded is public: no ACL is granted (the bucket's private default holds) and every
+# URL is signed and short-lived; private documents (subsidy attachments) sit under "private/"
+# and are served only through the views that check who asks (subsidies.models.PrivateStorage).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _S3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "private"},
+    }

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import health
 from core.views import PasswordChangeView
 from portal.forms.login import CityAuthenticationForm
 from portal.views.home import after_login
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
@@ -29,3 +32,5 @@ urlpatterns = [
 
 # MEDIA_ROOT is never served directly, not even with DEBUG: attachments, notices and
 # reports are served by views that check who may see them.
+
+handler500 = health.server_error

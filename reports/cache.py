@@ -5,14 +5,25 @@ page of one city is never served at another city's host, and publishing in one c
 that city's pages only. Clearing bumps the generation, so every old entry is ignored (and
 expires) without scanning the cache. A change made with no city in force (a platform
 operator's edit) bumps the shared generation, which clears every city's pages.
+
+With several web servers the cache is Redis: a bump is one atomic ``INCR`` on the shared key,
+so it reaches every server at its next request. A generation key that is lost (evicted, or the
+cache flushed) starts again from the clock, never from 1, so that pages cached under an earlier
+generation can never come back.
+
+A page found in the cache is served before anything asks the database, so cached pages keep
+answering while the database is away: the views are exempt from ``ATOMIC_REQUESTS`` and open
+the request's transaction only when the page is rendered.
 """
 
 import hashlib
+import time
+from contextlib import nullcontext
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.cache import patch_cache_control
 
 from core import tenancy
@@ -24,15 +35,27 @@ def generation_key(municipality_id: int) -> str:
     return f"public-pages:city-{municipality_id}:generation"
 
 
-def _generation(key: str) -> int:
-    return cache.get_or_set(key, 1, timeout=None)
+def _fresh_generation() -> int:
+    """A generation above every one used before: the clock in microseconds (bumps add 1)."""
+    return time.time_ns() // 1000
+
+
+def _generations(*keys: str) -> list[int]:
+    """The generations stored at ``keys`` (one round trip), starting any missing one."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _fresh_generation(), timeout=None)  # the first server to ask wins
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
 
 
 def _bump(key: str) -> None:
     try:
         cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, timeout=None)
+    except ValueError:  # lost: any fresh value is above every page's generation
+        if not cache.add(key, _fresh_generation(), timeout=None):
+            cache.incr(key)
 
 
 def clear_public_cache(municipality_id: int | None = None) -> None:
@@ -61,8 +84,10 @@ def page_key(request) -> str:
     city = getattr(request, "municipality", None)
     city_id = city.pk if city is not None else tenancy.current_municipality_id()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    shared = _generation(SHARED_GENERATION_KEY)
-    own = _generation(generation_key(city_id)) if city_id is not None else 0
+    if city_id is None:
+        (shared,), own = _generations(SHARED_GENERATION_KEY), 0
+    else:
+        shared, own = _generations(SHARED_GENERATION_KEY, generation_key(city_id))
     return f"public-pages:{shared}:city-{city_id}:{own}:{path}"
 
 
@@ -72,17 +97,26 @@ def cache_public(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
+            with _request_transaction():
+                return view(request, *args, **kwargs)
         key = page_key(request)
         cached = cache.get(key)
         if cached is not None:
             return cached
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
-            if hasattr(response, "render"):
-                response.render()
-            patch_cache_control(response, public=True, max_age=60)
-            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        with _request_transaction():
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                if hasattr(response, "render"):
+                    response.render()
+                patch_cache_control(response, public=True, max_age=60)
+                cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
         return response
 
-    return wrapper
+    return transaction.non_atomic_requests(wrapper)
+
+
+def _request_transaction():
+    """The transaction ``ATOMIC_REQUESTS`` would have opened around the view."""
+    if connections[DEFAULT_DB_ALIAS].settings_dict.get("ATOMIC_REQUESTS"):
+        return transaction.atomic(using=DEFAULT_DB_ALIAS)
+    return nullcontext()
