@@ -210,7 +210,7 @@ SESSION_ENGINE = env(
 )
 # A persistent connection (CONN_MAX_AGE) is checked before each request reuses it, so the first
 # request after the database restarts reconnects instead of failing.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer gives the 503 page after this many seconds, not a hang.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
