@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
 from core.cities import city_for_host
+from tests.cities import make_city
 from tests.factories import CouncilFactory, SecretaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,15 @@ def test_a_host_not_yet_looked_up_answers_503_without_the_city(people):
         response = browser().get("/", HTTP_HOST="yamaguchi.test")
     assert response.status_code == 503 and UNAVAILABLE in response.content.decode()
     assert "<footer" in response.content.decode()
+
+
+def test_the_platform_host_answers_503_too(people):
+    make_city("yamaguchi")  # two cities: localhost is the platform's host
+    city_for_host("localhost")
+    with database_away():
+        response = browser().get("/", HTTP_HOST="localhost")
+    assert response.status_code == 503 and UNAVAILABLE in response.content.decode()
+    assert response["Retry-After"] == "30"
 
 
 def test_retry_after_comes_from_the_setting(people, settings):
