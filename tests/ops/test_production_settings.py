@@ -55,7 +55,7 @@ def test_session_engine_from_the_environment_wins():
 
 
 def test_without_redis_the_cache_is_per_process_and_sessions_in_the_database():
-    found = settings_with()
+    found = settings_with(CACHE_URL="locmemcache://")  # whatever a local .env says
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert found["session"] == "django.contrib.sessions.backends.db"
     assert found["storages"]["default"] == "django.core.files.storage.FileSystemStorage"
