@@ -118,3 +118,25 @@ def test_log_format_json_writes_one_object_a_line_with_the_request(fmt):
     assert first["host"] == "ichinoseki.localhost"
     assert "request" not in first
     assert second["message"] == "一関市の公開ページ" and "path" not in second
+
+
+def test_collectstatic_with_debug_off_writes_hashed_compressed_files(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="x" * 60,
+        DEBUG="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert hashed.startswith("css/site.") and hashed != "css/site.css"
+    assert (tmp_path / "static" / f"{hashed}.gz").exists()  # WhiteNoise serves it compressed
