@@ -207,7 +207,7 @@ RQ_RETRIES = env.int("RQ_RETRIES", default=2)
 RQ_MAINTENANCE_INTERVAL = env.int("RQ_MAINTENANCE_INTERVAL", default=60)
 RQ_ABANDONED_AFTER = env.int("RQ_ABANDONED_AFTER", default=60)
 RQ_JOB_MONITORING_INTERVAL = env.int("RQ_JOB_MONITORING_INTERVAL", default=30)
-# Periodic jobs, scheduled by `manage.py rqscheduler` (cron in UTC; each runs once per slot
+# Periodic jobs, scheduled by `manage.py rqscheduler` (cron in the server's time zone; each runs once per slot
 # however many schedulers and workers run): (name, cron, function).
 PERIODIC_JOBS = [
     ("clear_sessions", "17 * * * *", "core.periodic.clear_expired_sessions"),

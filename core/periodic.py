@@ -6,7 +6,7 @@ Each run goes through the ``run_periodic`` task, which first claims its time slo
 with ``SET key NX EX``: rq-scheduler's lock lets one scheduler enqueue at a time, and the
 claim makes a job enqueued twice for the same slot (two schedulers, a retry) run once.
 
-Cron strings are in UTC. A function takes no argument and returns a short summary (counted
+Cron strings are read in the server's time zone (as rq-scheduler reads them). A function takes no argument and returns a short summary (counted
 rows), which is logged and kept as the job's result.
 """
 
@@ -22,7 +22,7 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
-JOB_ID_PREFIX = "periodic:"
+JOB_ID_PREFIX = "periodic-"
 SLOT_KEY_PREFIX = "kyodo:periodic-slot:"
 
 
@@ -33,8 +33,10 @@ def periodic_jobs() -> dict[str, tuple[str, str]]:
 
 def slot_of(cron: str, at: datetime) -> datetime:
     """The slot a run at ``at`` belongs to: the latest time the cron fired, at or before it."""
-    # croniter's previous time is strictly before its start: start just after ``at``.
-    return croniter(cron, at.astimezone(UTC) + timedelta(microseconds=1)).get_prev(datetime)
+    # In the server's time zone, as rq-scheduler reads cron strings; croniter's previous
+    # time is strictly before its start, so start just after ``at``.
+    start = at.astimezone() + timedelta(microseconds=1)
+    return croniter(cron, start).get_prev(datetime)
 
 
 def slot_seconds(cron: str, slot: datetime) -> int:
@@ -46,7 +48,7 @@ def slot_seconds(cron: str, slot: datetime) -> int:
 def claim_slot(connection, name: str, cron: str, at: datetime) -> bool:
     """True for the first claim of the slot of ``at``; False for every later one."""
     slot = slot_of(cron, at)
-    key = f"{SLOT_KEY_PREFIX}{name}:{slot:%Y%m%dT%H%M}"
+    key = f"{SLOT_KEY_PREFIX}{name}:{slot.astimezone(UTC):%Y%m%dT%H%M}"
     return bool(
         connection.set(key, timezone.now().isoformat(), nx=True, ex=slot_seconds(cron, slot))
     )
