@@ -11,7 +11,8 @@ config/settings.py):
   a job on Redis (django-rq's ``on_db_commit`` mode, which the backend's ``enqueue_job`` would
   bypass), so a worker never looks for a job row that is not committed yet.
 - ``Worker``: how soon abandoned jobs are noticed (RQ_MAINTENANCE_INTERVAL,
-  RQ_ABANDONED_AFTER; RQ's own 600 s and 60 s are long for staff waiting on an import).
+  RQ_ABANDONED_AFTER; RQ's own 600 s and 60 s, and an idle worker's wait of 405 s on Redis,
+  are long for staff waiting on an import).
 - ``Scheduler``: ``manage.py rqscheduler`` registers the periodic jobs of
   ``settings.PERIODIC_JOBS`` when it starts (core.periodic).
 """
@@ -64,6 +65,12 @@ class Worker(BaseWorker):
         kwargs.setdefault("maintenance_interval", settings.RQ_MAINTENANCE_INTERVAL)
         kwargs.setdefault("job_monitoring_interval", settings.RQ_JOB_MONITORING_INTERVAL)
         super().__init__(*args, **kwargs)
+
+    @property
+    def dequeue_timeout(self) -> int:
+        # An idle worker waits on Redis this long, then runs its maintenance if it is due:
+        # without the cap it would wait up to worker_ttl - 15 seconds (405 by default).
+        return max(1, min(super().dequeue_timeout, self.maintenance_interval))
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         # RQ keeps a running job for 60 s after its last heartbeat; a dead worker's job is
