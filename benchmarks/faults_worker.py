@@ -18,6 +18,7 @@ is noticed within about 3 seconds instead of RQ's minutes).
 Prints PASS/FAIL lines and exits 1 on any failure.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,22 +53,34 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "default", "--worker-ttl", "30"],
+STARTED: list[subprocess.Popen] = []
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    STARTED.append(process)
+    return process
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    return start(["rqworker", "default", "--worker-ttl", "30"], env, log)
+
+
+def stop_all() -> None:
+    for process in STARTED:
+        stop(process)
 
 
 def kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -274,6 +287,7 @@ def main() -> int:
         print(f"FAIL Redis is not reachable at {RQ_URL}")
         return 1
     redis_connection.flushdb()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the workers on the way out
     folder = Path(tempfile.mkdtemp(prefix="kyodo-faults-"))
     database_url = os.environ.get("FAULTS_DATABASE_URL", f"sqlite:///{folder}/faults.sqlite3")
     env = {**environment(database_url), "MEDIA_ROOT": str(folder / "media")}
@@ -288,6 +302,7 @@ def main() -> int:
         scenario_counted(env, folder, failures, redis_connection)
         scenario_import(env, folder, failures)
     finally:
+        stop_all()
         redis_connection.flushdb()
     print("FAIL" if failures else "PASS", "faults_worker", flush=True)
     return 1 if failures else 0

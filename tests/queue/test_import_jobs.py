@@ -262,3 +262,25 @@ def test_a_process_killed_mid_import_leaves_nothing_and_the_retry_imports_once(
     assert District.objects.count() == 5
     job.refresh_from_db()
     assert (job.status, job.attempts, job.rows_done) == ("done", 2, 5)
+
+
+def test_a_crash_between_the_rows_and_marking_the_job_done_leaves_nothing(
+    admin_client_staff, monkeypatch, city
+):
+    """The rows and the job's 完了 are one transaction: a retry never imports twice."""
+    job = confirmed_job(admin_client_staff)
+    ImportJob.objects.filter(pk=job.pk).update(status="queued")
+
+    class Killed(BaseException):
+        pass
+
+    def killed(result):
+        assert District.objects.count() == 5
+        raise Killed
+
+    monkeypatch.setattr(jobs, "summary_of", killed)
+    with pytest.raises(Killed):
+        jobs.run_import.call(job.pk, city.pk)
+    assert District.objects.count() == 0
+    job.refresh_from_db()
+    assert job.status == "running"
