@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
-from import_export.signals import post_import
 
 from core.models import ImportJob
 
@@ -167,7 +166,6 @@ class ImportExportAdminMixin(ImportExportMixin):
             return redirect(self.import_job_url(job))
         # Run inline (the immediate backend): the finished job's page is the answer.
         if job.status == ImportJob.Status.DONE:
-            post_import.send(sender=None, model=self.model)
             self.add_success_message(job, request)
         return self.render_import_job(request, job)
 

@@ -11,6 +11,7 @@ Progress (rows done) is kept in the cache, outside the import's transaction, for
 import secrets
 import time
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 from import_export.resources import Resource
+from import_export.signals import post_import
 
 from core import tenancy
 from core.models import ImportJob, Municipality
@@ -172,6 +174,8 @@ def run_import(job_id: int, municipality_id: int) -> None:
             return
         except _Refused as refused:
             job.refresh_from_db()
+            if job.status == Status.DONE:
+                return  # another delivery of the job imported it (its rows clashed with ours)
             job.status = Status.FAILED
             job.summary = dict(summary_of(refused.result))
             _keep_problems(job, refused.result)
@@ -183,6 +187,8 @@ def run_import(job_id: int, municipality_id: int) -> None:
             job.save()
         except Exception as error:  # noqa: BLE001 - shown to staff on the job
             _fail(job, error)
+        else:
+            post_import.send(sender=None, model=apps.get_model(job.model_label))
         finally:
             cache.delete(progress_key(job.pk))
         _remove_upload(job)
@@ -253,6 +259,8 @@ def _keep_problems(job: ImportJob, result) -> None:
 
 def _fail(job: ImportJob, error: Exception, status=Status.FAILED) -> None:
     job.refresh_from_db()
+    if job.status == Status.DONE:
+        return  # another delivery of the job imported it
     job.status = status
     if isinstance(error, ImportFileError):
         job.error = f"ファイルを読み取れませんでした: {error}"
