@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "core",
     "councils",
     "plans",
@@ -157,19 +158,11 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# The dry run's file is kept between the two steps; with several web servers use a shared
-# store, e.g. import_export.tmp_storages.MediaStorage or CacheStorage with a Redis cache.
+# The admin imports of core.imports keep the upload on the default storage (core.ImportJob,
+# looked up by a key bound to the uploader); this store serves only other ImportMixin admins.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = env(
     "IMPORT_EXPORT_TMP_STORAGE_CLASS", default="import_export.tmp_storages.TempFolderStorage"
 )
-
-# Background work (the whole-city PDF report): inline by default so the quick start needs no
-# worker; set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
-    }
-}
 
 # Public pages: anonymous responses are cached this long; publishing clears them at once.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
@@ -183,6 +176,47 @@ PDF_FONT_FILES = [
 ]
 PDF_CACHE_DIR = Path(env("PDF_CACHE_DIR", default=str(MEDIA_ROOT / "pdf-cache")))
 SUBSIDY_UPLOAD_MAX_BYTES = env.int("SUBSIDY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- background work (task queue) ---
+# The Django Tasks API runs jobs inline by default, so the quick start needs no worker. With
+# TASKS_BACKEND=core.task_queue.RQBackend jobs go to RQ on Redis (RQ_URL): run
+# `manage.py rqworker default` (as many as wanted, on any machine) and `manage.py rqscheduler`
+# (the periodic jobs below). A job whose worker dies is retried (RQ_RETRIES times).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
+    }
+}
+RQ_URL = env("RQ_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {
+    "default": {
+        "URL": RQ_URL,
+        # Longer than the longest job (a national population import, the whole-city PDF).
+        "DEFAULT_TIMEOUT": env.int("RQ_JOB_TIMEOUT", default=3600),
+        "QUEUE_CLASS": "core.task_queue.RetryQueue",
+    }
+}
+RQ = {
+    "JOB_CLASS": "django_tasks_rq.backend.Job",  # runs Django Tasks
+    "WORKER_CLASS": "core.task_queue.Worker",
+    "SCHEDULER_CLASS": "core.task_queue.Scheduler",
+}
+RQ_SHOW_ADMIN_LINK = False
+RQ_RETRIES = env.int("RQ_RETRIES", default=2)
+# How often a worker looks for jobs abandoned by a dead worker, and how long after a job's
+# last heartbeat it counts as abandoned (RQ's own values are 600 and 60 seconds).
+RQ_MAINTENANCE_INTERVAL = env.int("RQ_MAINTENANCE_INTERVAL", default=60)
+RQ_ABANDONED_AFTER = env.int("RQ_ABANDONED_AFTER", default=60)
+RQ_JOB_MONITORING_INTERVAL = env.int("RQ_JOB_MONITORING_INTERVAL", default=30)
+# Periodic jobs, scheduled by `manage.py rqscheduler` (cron in the server's time zone; each runs once per slot
+# however many schedulers and workers run): (name, cron, function).
+PERIODIC_JOBS = [
+    ("clear_sessions", "17 * * * *", "core.periodic.clear_expired_sessions"),
+    ("expire_import_uploads", "*/30 * * * *", "core.periodic.expire_import_uploads"),
+    ("fail_stalled_imports", "*/10 * * * *", "core.periodic.fail_stalled_imports"),
+]
+# Imports of more rows than this check the file in a job too (not only the confirmed import).
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=5000)
 
 LOGGING = {
     "version": 1,

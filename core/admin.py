@@ -1,15 +1,17 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html_join
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
 from .admin_helpers import apply_city_rules, request_city
 from .auth import is_platform_operator
-from .models import Municipality, MunicipalityHost, User
+from .models import ImportJob, Municipality, MunicipalityHost, User
 
 # Every ModelAdmin registered on the site, before this module and after it, follows the
 # city rules (core.admin_helpers.CityAdminMixin).
@@ -188,3 +190,52 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if self._registers(request) else []
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Each staff member's imports (every import for a superuser): state, rows, result. Rows
+    are made by the import pages only; each links to its own page with the progress."""
+
+    list_display = ("created_at", "target", "file_name", "status", "rows", "user", "page_link")
+    list_filter = ("status",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="取込先")
+    def target(self, obj):
+        try:
+            return apps.get_model(obj.model_label)._meta.verbose_name_plural
+        except LookupError:
+            return obj.model_label
+
+    @admin.display(description="行数")
+    def rows(self, obj):
+        return f"{obj.rows_done:,} / {obj.rows_total:,}"
+
+    @admin.display(description="詳細")
+    def page_link(self, obj):
+        app_label, model_name = obj.model_label.split(".", 1)
+        try:
+            url = reverse(f"admin:{app_label}_{model_name}_import_job", args=[obj.pk])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">進み具合・結果</a>', url)

@@ -268,3 +268,75 @@ class TransitionRecord(CityOwned):
 
     class Meta:
         abstract = True
+
+
+def import_upload_path(instance, filename: str) -> str:
+    """Uploads are kept under a random name, never the one sent, and outside public media."""
+    import secrets
+
+    return f"private/imports/{secrets.token_hex(16)}"
+
+
+class ImportJob(CityOwned):
+    """One admin import: the stored upload, its check (dry run) and the import itself.
+
+    The confirm step names the upload by ``key``, a random token bound to ``user``, never by
+    a path. With a queue backend the check of a large file and every confirmed import run
+    as jobs (core.imports.jobs); staff follow their progress on the job's page.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "確認中"
+        CHECKED = "checked", "確定待ち"
+        REFUSED = "refused", "誤りあり"
+        QUEUED = "queued", "取込待ち"
+        RUNNING = "running", "取込中"
+        DONE = "done", "完了"
+        FAILED = "failed", "失敗"
+
+    FINISHED = (Status.CHECKED, Status.REFUSED, Status.DONE, Status.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="取り込んだ人",
+    )
+    model_label = models.CharField("取込先", max_length=100)
+    resource_path = models.CharField("取込の定義", max_length=200)
+    format_path = models.CharField("ファイル形式", max_length=200)
+    file_name = models.CharField("ファイル名", max_length=255)
+    key = models.CharField("確定用の鍵", max_length=64, unique=True, editable=False)
+    upload = models.FileField("ファイル", upload_to=import_upload_path, blank=True, max_length=200)
+    status = models.CharField(
+        "状態", max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    rows_total = models.PositiveIntegerField("行数", default=0)
+    rows_done = models.PositiveIntegerField("処理済みの行", default=0)
+    summary = models.JSONField("結果", default=dict, blank=True)
+    problems = models.JSONField("誤り", default=list, blank=True)
+    problem_count = models.PositiveIntegerField("誤りの数", default=0)
+    error = models.TextField("エラー内容", blank=True)
+    attempts = models.PositiveSmallIntegerField("実行回数", default=0)
+    created_at = models.DateTimeField("受付日時", default=timezone.now)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "インポートの実行"
+        verbose_name_plural = "インポートの実行"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="core_importjob_status")]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.is_finished else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

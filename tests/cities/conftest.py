@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import roles, tenancy
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
+from core.models import ImportJob
 from plans import services as plan_services
 from plans.models import Indicator, IndicatorValue, PlanTransition, ProgressAction
 from reports.models import ReportJob
@@ -143,6 +144,14 @@ def city_rows(city, *, prefix: str, code: str, staff_name: str) -> CityRows:
             uploaded_by=secretary,
         )
         ReportJob.objects.create(title=f"{prefix}の一括帳票", requested_by=staff)
+        ImportJob.objects.create(
+            user=staff,
+            model_label="councils.district",
+            resource_path="councils.resources.DistrictResource",
+            format_path="core.imports.reading.CSV",
+            file_name=f"{prefix}の地区.csv",
+            key=f"{code}-key-for-the-admin-isolation-tests",
+        )
         return CityRows(
             city=city,
             staff=staff,
