@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Max
 from django.dispatch import receiver
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from core import tenancy
@@ -123,11 +123,9 @@ def lockout_response(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "contact": contact_sentence(city),
     }
-    return TemplateResponse(
-        request,
-        "registration/locked_out.html",
-        context,
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+    # Rendered here: axes returns it from a middleware, after template responses are rendered.
+    return render(
+        request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
 
 

@@ -75,6 +75,8 @@ def log_security_event(request, event: str, *, user=None, level=logging.INFO, **
 def _plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]
     return str(value)
