@@ -247,12 +247,12 @@ class LoginAttemptAdmin(admin.ModelAdmin):
     """
 
     list_display = (
-        "username",
-        "ip_address",
-        "failures_since_start",
+        "login",
+        "address",
+        "failures",
         "locked",
-        "attempt_time",
-        "path_info",
+        "last_attempt",
+        "page",
     )
     list_filter = (LockedOutFilter,)
     search_fields = ("username", "ip_address")
@@ -270,6 +270,26 @@ class LoginAttemptAdmin(admin.ModelAdmin):
             return queryset.none()
         logins = User.objects.filter(municipality=city).values("username")
         return queryset.filter(username__in=logins)
+
+    @admin.display(description="ログインID", ordering="username")
+    def login(self, obj):
+        return obj.username or "—"
+
+    @admin.display(description="接続元アドレス", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address or "—"
+
+    @admin.display(description="失敗回数", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="最後の失敗", ordering="attempt_time")
+    def last_attempt(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="ログイン画面")
+    def page(self, obj):
+        return obj.path_info
 
     @admin.display(description="停止中", boolean=True)
     def locked(self, obj):
@@ -310,6 +330,37 @@ class LoginAttemptAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         lift_login_locks(request, [obj.username] if obj.username else [])
         super().delete_model(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": f"{LOGIN_ATTEMPTS}（解除する行を選んでください）",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": LOGIN_ATTEMPTS, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# axes' own names are English ("Axes", "access attempts") and its model's options are not
+# ours to change (a migration in axes would follow): the menu says them in Japanese.
+LOGIN_LOCKS_APP = "ログインの安全"
+LOGIN_ATTEMPTS = "ログインの失敗と停止"
+_get_app_list = admin.site.get_app_list
+
+
+def _app_list_in_japanese(request, app_label=None):
+    apps = _get_app_list(request, app_label)
+    for app in apps:
+        if app["app_label"] == "axes":
+            app["name"] = LOGIN_LOCKS_APP
+            for model in app["models"]:
+                model["name"] = LOGIN_ATTEMPTS
+    return apps
+
+
+admin.site.get_app_list = _app_list_in_japanese
 
 
 # Second-factor devices are managed through the users' action (reset_second_factor), for

@@ -137,16 +137,17 @@ class SessionIdleMiddleware:
         return redirect_to_login(next_url, login_url)
 
 
-# Pages a user who still owes a second factor may open.
+# Pages a user who still owes a second factor may open; the first password is changed
+# before the second factor is set up (ForcePasswordChangeMiddleware comes first), and only
+# then may the password pages be opened without it.
 TWO_FACTOR_OPEN_PAGES = (
     "two_factor_verify",
     "two_factor_setup",
     "two_factor_recovery_codes",
     "logout",
     "admin:logout",
-    "password_change",
-    "password_change_done",
 )
+FIRST_PASSWORD_PAGES = ("password_change", "password_change_done")
 
 
 class TwoFactorMiddleware:
@@ -166,7 +167,7 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith("/static/")
             and not two_factor.two_factor_satisfied(request)
-            and request.path not in _open_pages()
+            and request.path not in _open_pages(user)
         ):
             from urllib.parse import urlencode
 
@@ -182,11 +183,14 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
-def _open_pages() -> set[str]:
+def _open_pages(user) -> set[str]:
     from django.urls import NoReverseMatch
 
+    names = TWO_FACTOR_OPEN_PAGES
+    if user.must_change_password:
+        names += FIRST_PASSWORD_PAGES
     pages = set()
-    for name in TWO_FACTOR_OPEN_PAGES:
+    for name in names:
         try:
             pages.add(reverse(name))
         except NoReverseMatch:

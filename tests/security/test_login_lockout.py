@@ -90,6 +90,8 @@ def test_a_city_administrator_lifts_the_lock_and_the_user_logs_in(client, clerk,
     listing = staff.get("/admin/axes/accessattempt/", HTTP_HOST=HOST)
     assert listing.status_code == 200
     assert "clerk" in listing.content.decode()
+    assert "ログインの失敗と停止" in listing.content.decode()
+    assert "ログインの安全" in staff.get("/admin/", HTTP_HOST=HOST).content.decode()
     attempt = AccessAttempt.objects.get(username="clerk")
     response = staff.post(
         "/admin/axes/accessattempt/",

@@ -230,3 +230,31 @@ def test_not_enforced_means_no_one_is_asked(settings, city):
     settings.TWO_FACTOR_ENFORCED = False
     operator = UserFactory.build(is_superuser=True, municipality=None)
     assert two_factor.two_factor_required(operator, city) is False
+
+
+def test_a_first_password_is_changed_before_the_app_is_set_up(client, clerk, requiring_city):
+    clerk.must_change_password = True
+    clerk.save(update_fields=["must_change_password"])
+    password_login(client, clerk)
+    assert client.get("/admin/", HTTP_HOST=HOST)["Location"] == "/accounts/password/"
+    assert client.get("/accounts/password/", HTTP_HOST=HOST).status_code == 200
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-7",
+            "new_password2": "a-new-long-passphrase-7",
+        },
+        HTTP_HOST=HOST,
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/", HTTP_HOST=HOST)["Location"].startswith(SETUP)
+
+
+def test_without_the_second_factor_the_password_cannot_be_changed(client, clerk, requiring_city):
+    password_login(client, clerk)
+    set_up(client, clerk)
+    second = Client()
+    password_login(second, clerk)
+    response = second.get("/accounts/password/", HTTP_HOST=HOST)
+    assert response["Location"].startswith(VERIFY)
