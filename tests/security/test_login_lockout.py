@@ -230,3 +230,20 @@ def test_belongs_here_table(city):
     assert [belongs_here(stray, city), belongs_here(stray, None)] == [False, False]
     assert [belongs_here(operator, city), belongs_here(operator, None)] == [True, True]
     assert [belongs_here(staff, city), belongs_here(staff, None)] == [True, False]
+
+
+def test_an_operator_at_the_platform_host_sees_every_citys_attempts(client, clerk):
+    yamaguchi = make_city("yamaguchi")  # two cities: testserver is the platform host
+    with tenancy.city_scope(yamaguchi):
+        UserFactory(username="yamaguchi-clerk", is_staff=True)
+    fail(client, "/accounts/login/", "clerk", 1)
+    fail(client, "/accounts/login/", "yamaguchi-clerk", 1, HTTP_HOST="yamaguchi.test")
+    fail(client, "/accounts/login/", "no-such-login", 1, HTTP_HOST="testserver")
+    operator = UserFactory(username="op", is_superuser=True, is_staff=True)
+    staff = Client()
+    staff.force_login(operator)
+    page = staff.get("/admin/axes/accessattempt/", HTTP_HOST="testserver").content.decode()
+    assert all(name in page for name in ("clerk", "yamaguchi-clerk", "no-such-login"))
+    at_city = staff.get("/admin/axes/accessattempt/", HTTP_HOST="yamaguchi.test").content.decode()
+    assert "yamaguchi-clerk" in at_city
+    assert ">clerk<" not in at_city and "no-such-login" not in at_city
