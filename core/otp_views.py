@@ -80,6 +80,13 @@ def verify(request):
                 "確認コードが違うか、有効期限（30秒ごとに変わります）が切れています。"
                 "認証アプリに表示されている最新の6桁、または未使用の回復コードを入力してください。",
             )
+            wait = two_factor.wait_seconds(user)
+            if wait:
+                form.add_error(
+                    "code",
+                    f"誤りが続いたため、{wait}秒たつまで確認コードを受け付けません"
+                    "（誤るたびに待ち時間が倍になります）。",
+                )
         else:
             recovery = isinstance(device, StaticDevice)
             request.session.cycle_key()

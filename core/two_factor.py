@@ -7,6 +7,7 @@ in ``core.otp_views``; ``core.middleware.TwoFactorMiddleware`` sends a user who 
 there before anything else.
 """
 
+import math
 import re
 from base64 import b32encode
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp.models import MAX_THROTTLE_DELAY_SECONDS
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -143,6 +146,23 @@ def check_code(user, code: str):
             if isinstance(device, kind) and device.verify_token(code):
                 return device
     return None
+
+
+def wait_seconds(user) -> int:
+    """Seconds before ``user``'s devices take another code after repeated wrong ones
+    (django-otp doubles the wait at each failure: 1, 2, 4, … seconds), 0 when none."""
+    waits = [0.0]
+    for device in devices_for_user(user):
+        allowed, _info = device.verify_is_allowed()
+        if allowed or device.throttling_failure_timestamp is None:
+            continue
+        required = min(
+            device.get_throttle_factor() * 2 ** (device.throttling_failure_count - 1),
+            MAX_THROTTLE_DELAY_SECONDS,
+        )
+        elapsed = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
+        waits.append(required - elapsed)
+    return max(0, math.ceil(max(waits)))
 
 
 def reset_two_factor(user) -> int:

@@ -129,6 +129,7 @@ def test_at_the_next_login_a_code_is_asked_after_the_password(client, clerk, req
     wrong = second.post(VERIFY, {"code": "123456", "next": "/admin/"}, HTTP_HOST=HOST)
     assert wrong.status_code == 200
     assert "確認コードが違うか" in wrong.content.decode()
+    assert "1秒たつまで確認コードを受け付けません" in wrong.content.decode()
     assert second.get("/admin/", HTTP_HOST=HOST).status_code == 302
     device.throttling_failure_count = 0  # the wrong code made the device wait a second
     device.throttling_failure_timestamp = None
