@@ -6,7 +6,9 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -229,11 +231,14 @@ class LockedOutFilter(admin.SimpleListFilter):
         return (("yes", "停止中"), ("no", "停止に至っていない"))
 
     def queryset(self, request, queryset):
-        limit = settings.AXES_FAILURE_LIMIT
+        locked = Q(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
         if self.value() == "yes":
-            return queryset.filter(failures_since_start__gte=limit)
+            return queryset.filter(locked)
         if self.value() == "no":
-            return queryset.filter(failures_since_start__lt=limit)
+            return queryset.exclude(locked)
         return queryset
 
 
@@ -293,7 +298,10 @@ class LoginAttemptAdmin(admin.ModelAdmin):
 
     @admin.display(description="停止中", boolean=True)
     def locked(self, obj):
-        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+        return (
+            obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+            and obj.attempt_time > timezone.now() - settings.AXES_COOLOFF_TIME
+        )
 
     def _manages_accounts(self, request) -> bool:
         return request.user.is_active and request.user.has_perm("core.change_user")

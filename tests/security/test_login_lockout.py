@@ -247,3 +247,23 @@ def test_an_operator_at_the_platform_host_sees_every_citys_attempts(client, cler
     at_city = staff.get("/admin/axes/accessattempt/", HTTP_HOST="yamaguchi.test").content.decode()
     assert "yamaguchi-clerk" in at_city
     assert ">clerk<" not in at_city and "no-such-login" not in at_city
+
+
+def test_the_attempts_list_marks_a_lock_only_while_it_lasts(client, clerk, admin_user):
+    from django.utils import timezone
+
+    fail(client, "/accounts/login/", "clerk", 5)
+    staff = Client()
+    staff.force_login(admin_user)  # a login clears expired attempts: this one comes after
+    UserFactory(username="old-lock", is_staff=True)
+    AccessAttempt.objects.create(
+        username="old-lock", ip_address="192.0.2.3", failures_since_start=5
+    )
+    AccessAttempt.objects.filter(username="old-lock").update(
+        attempt_time=timezone.now() - timezone.timedelta(minutes=31)
+    )
+    locked = staff.get("/admin/axes/accessattempt/?locked=yes", HTTP_HOST=HOST)
+    names = [attempt.username for attempt in locked.context["cl"].result_list]
+    assert names == ["clerk"]
+    over = staff.get("/admin/axes/accessattempt/?locked=no", HTTP_HOST=HOST)
+    assert [attempt.username for attempt in over.context["cl"].result_list] == ["old-lock"]
