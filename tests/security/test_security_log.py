@@ -161,6 +161,28 @@ def test_an_admin_download_is_recorded_as_an_export(security_log, admin_client_s
     assert record["path"] == "/admin/subsidies/application/ledger/"
 
 
+def test_an_export_of_staff_names_is_recorded(security_log, admin_client_staff):
+    from django.contrib import admin
+
+    from staffing.models import StaffMember
+    from tests.staffing.factories import StaffMemberFactory
+
+    StaffMemberFactory(name="千葉 一郎")
+    listing = admin_client_staff.get("/admin/staffing/staffmember/", HTTP_HOST=HOST)
+    data = {"format": "0", "resource": "0"}
+    model_admin = admin.site._registry[StaffMember]
+    for resource in model_admin.get_export_resource_classes(listing.wsgi_request):
+        for name in resource().get_export_order():
+            data[f"{resource.__name__.lower()}_{name}"] = "on"
+    export = admin_client_staff.post("/admin/staffing/staffmember/export/", data, HTTP_HOST=HOST)
+    assert "千葉 一郎" in export.content.decode("utf-8-sig")
+    (record,) = records(security_log, "data_exported")
+    assert (record["user"], record["path"]) == (
+        "staff-admin",
+        "/admin/staffing/staffmember/export/",
+    )
+
+
 def test_an_idle_logout_is_recorded(security_log, admin_client_staff):
     import time
 
