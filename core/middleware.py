@@ -1,8 +1,15 @@
 import logging
+import time
 from contextlib import nullcontext
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 
 
 class ForcePasswordChangeMiddleware:
@@ -84,8 +91,6 @@ LAST_ACTIVITY_RESOLUTION = 60
 def idle_minutes(user, city) -> int:
     """How long ``user``'s session may sit idle at the host of ``city``: the city's
     無操作 time for its own users, the platform's ``SESSION_IDLE_MINUTES`` for operators."""
-    from django.conf import settings
-
     if city is not None and user.municipality_id == city.pk:
         return city.session_idle_minutes
     return settings.SESSION_IDLE_MINUTES
@@ -99,8 +104,6 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
@@ -114,11 +117,6 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
     def _expired(self, request, minutes, *, idle_seconds):
-        from django.contrib import messages
-        from django.contrib.auth import logout
-        from django.contrib.auth.views import redirect_to_login
-        from django.urls import NoReverseMatch
-
         from core.security_log import log_security_event
 
         log_security_event(request, "session_expired", idle_seconds=idle_seconds)
@@ -169,10 +167,6 @@ class TwoFactorMiddleware:
             and not two_factor.two_factor_satisfied(request)
             and request.path not in _open_pages(user)
         ):
-            from urllib.parse import urlencode
-
-            from django.urls import NoReverseMatch
-
             name = "two_factor_verify" if two_factor.has_totp_device(user) else "two_factor_setup"
             try:
                 target = reverse(name)
@@ -184,8 +178,6 @@ class TwoFactorMiddleware:
 
 
 def _open_pages(user) -> set[str]:
-    from django.urls import NoReverseMatch
-
     names = TWO_FACTOR_OPEN_PAGES
     if user.must_change_password:
         names += FIRST_PASSWORD_PAGES
@@ -207,9 +199,6 @@ class NoStoreMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils.cache import patch_cache_control
-
         response = self.get_response(request)
         if request.path.startswith(tuple(settings.NO_STORE_PATH_PREFIXES)):
             patch_cache_control(response, no_store=True, private=True)
