@@ -6,6 +6,7 @@ login against ``AXES_FAILURE_LIMIT`` and one address's failures against the high
 """
 
 import logging
+import time
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
@@ -13,6 +14,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Max
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -61,6 +63,18 @@ def is_platform_operator(user) -> bool:
         and user.is_superuser
         and user.municipality_id is None
     )
+
+
+# The time of a session's last request (seconds since the epoch), for
+# core.middleware.SessionIdleMiddleware; set at login, so an old stamp never outlives it.
+LAST_ACTIVITY_SESSION_KEY = "last_activity"
+
+
+@receiver(user_logged_in, dispatch_uid="session_activity_starts_at_login")
+def _start_activity_clock(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
 
 
 # ------------------------------------------------------------------------- lockout

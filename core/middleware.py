@@ -83,7 +83,6 @@ def _treat_as_anonymous(request):
 
 # ------------------------------------------------------------------ logins and sessions
 
-LAST_ACTIVITY_SESSION_KEY = "last_activity"
 # The stamp is rewritten at most this often, so that a session is not saved on every request.
 LAST_ACTIVITY_RESOLUTION = 60
 
@@ -104,6 +103,8 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from core.auth import LAST_ACTIVITY_SESSION_KEY
+
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)

@@ -186,7 +186,7 @@ def test_an_export_of_staff_names_is_recorded(security_log, admin_client_staff):
 def test_an_idle_logout_is_recorded(security_log, admin_client_staff):
     import time
 
-    from core.middleware import LAST_ACTIVITY_SESSION_KEY
+    from core.auth import LAST_ACTIVITY_SESSION_KEY
 
     session = admin_client_staff.session
     session[LAST_ACTIVITY_SESSION_KEY] = int(time.time()) - 2 * 3600

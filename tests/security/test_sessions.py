@@ -7,7 +7,7 @@ import time
 import pytest
 from django.test import Client
 
-from core.middleware import LAST_ACTIVITY_SESSION_KEY
+from core.auth import LAST_ACTIVITY_SESSION_KEY
 from core.models import Municipality
 from tests.factories import UserFactory
 
@@ -25,10 +25,17 @@ def idle_for(client, minutes):
     session.save()
 
 
-def test_a_request_stamps_the_session(admin_client_staff):
+def test_a_login_starts_the_clock_and_a_request_moves_it(client, admin_user):
     before = int(time.time())
-    admin_client_staff.get("/admin/", HTTP_HOST=HOST)
-    assert admin_client_staff.session[LAST_ACTIVITY_SESSION_KEY] >= before
+    client.post(
+        "/admin/login/",
+        {"username": "staff-admin", "password": "test-password-123"},
+        HTTP_HOST=HOST,
+    )
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] >= before
+    idle_for(client, 2)
+    client.get("/admin/", HTTP_HOST=HOST)
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] >= before
 
 
 def test_staff_idle_longer_than_the_citys_default_are_logged_out(admin_client_staff):
