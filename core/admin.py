@@ -1,17 +1,25 @@
+from axes.models import AccessAttempt
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor
 from .admin_helpers import apply_city_rules, request_city
-from .auth import is_platform_operator
+from .auth import is_platform_operator, lift_login_locks
 from .models import ImportJob, Municipality, MunicipalityHost, User
+from .security_log import log_security_event
 
 # Every ModelAdmin registered on the site, before this module and after it, follows the
 # city rules (core.admin_helpers.CityAdminMixin).
@@ -31,11 +39,32 @@ class UserAdmin(BaseUserAdmin):
         ("ポータル", {"fields": ("full_name", "must_change_password")}),
     )
     show_full_result_count = False
+    actions = ["lift_login_lock", "reset_second_factor"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         city = request_city(request)
         return queryset if city is None else queryset.filter(municipality=city)
+
+    @admin.action(description="選択した利用者のログイン停止を解除する", permissions=["change"])
+    def lift_login_lock(self, request, queryset):
+        usernames = list(queryset.values_list("username", flat=True))
+        lift_login_locks(request, usernames)
+        self.message_user(request, f"{len(usernames)}人のログイン停止を解除しました。")
+
+    @admin.action(
+        description="選択した利用者の二要素認証を設定し直させる（次のログインで再設定）",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            two_factor.reset_two_factor(user)
+        log_security_event(request, "two_factor_reset", usernames=[user.username for user in users])
+        self.message_user(
+            request,
+            f"{len(users)}人の認証アプリと回復コードを削除しました。次のログインで設定し直します。",
+        )
 
     def _sets_city(self, request) -> bool:
         return request_city(request) is None and is_platform_operator(request.user)
@@ -157,6 +186,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
         ("自治体", {"fields": IDENTITY_FIELDS}),
         ("通知書の差出人", {"fields": ("department", "mayor_title", "mayor_name")}),
         ("呼び方と表示", {"fields": ("council_term", "centre_term", "era_display")}),
+        ("ログインの安全", {"fields": ("staff_two_factor_required", "session_idle_minutes")}),
     )
 
     def get_queryset(self, request):
@@ -190,6 +220,176 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if self._registers(request) else []
+
+
+# ------------------------------------------------------------------ login locks
+
+
+class LockedOutFilter(admin.SimpleListFilter):
+    title = "状態"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "停止中"), ("no", "停止に至っていない"))
+
+    def queryset(self, request, queryset):
+        locked = Q(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
+        if self.value() == "yes":
+            return queryset.filter(locked)
+        if self.value() == "no":
+            return queryset.exclude(locked)
+        return queryset
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Failed logins and the locks they made (django-axes), for those who manage accounts.
+
+    At a city's host, a city administrator sees the attempts on that city's logins only; a
+    platform operator at the platform host sees every attempt, those on logins that exist
+    nowhere included. Lifting a lock removes the login's attempts.
+    """
+
+    list_display = (
+        "login",
+        "address",
+        "failures",
+        "locked",
+        "last_attempt",
+        "page",
+    )
+    list_filter = (LockedOutFilter,)
+    search_fields = ("username", "ip_address")
+    readonly_fields = ("username", "ip_address", "user_agent", "path_info", "attempt_time")
+    fields = readonly_fields + ("failures_since_start",)
+    actions = ["lift_locks"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        city = request_city(request)
+        if city is None and is_platform_operator(request.user):
+            return queryset
+        if city is None:
+            return queryset.none()
+        logins = User.objects.filter(municipality=city).values("username")
+        return queryset.filter(username__in=logins)
+
+    @admin.display(description="ログインID", ordering="username")
+    def login(self, obj):
+        return obj.username or "—"
+
+    @admin.display(description="接続元アドレス", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address or "—"
+
+    @admin.display(description="失敗回数", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="最後の失敗", ordering="attempt_time")
+    def last_attempt(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="ログイン画面")
+    def page(self, obj):
+        return obj.path_info
+
+    @admin.display(description="停止中", boolean=True)
+    def locked(self, obj):
+        return (
+            obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+            and obj.attempt_time > timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+
+    def _manages_accounts(self, request) -> bool:
+        return request.user.is_active and request.user.has_perm("core.change_user")
+
+    def has_module_permission(self, request):
+        return self._manages_accounts(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._manages_accounts(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._manages_accounts(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="選択したログインの停止を解除する", permissions=["delete"])
+    def lift_locks(self, request, queryset):
+        usernames = [name for name in queryset.values_list("username", flat=True) if name]
+        addresses = list(queryset.filter(username__isnull=True).values_list("pk", flat=True))
+        lift_login_locks(request, usernames)
+        if addresses:
+            AccessAttempt.objects.filter(pk__in=addresses).delete()
+        self.message_user(request, f"{len(usernames) + len(addresses)}件の停止を解除しました。")
+
+    def delete_model(self, request, obj):
+        lift_login_locks(request, [obj.username] if obj.username else [])
+        super().delete_model(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": f"{LOGIN_ATTEMPTS}（解除する行を選んでください）",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": LOGIN_ATTEMPTS, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# axes' own names are English ("Axes", "access attempts") and its model's options are not
+# ours to change (a migration in axes would follow): the menu says them in Japanese.
+LOGIN_LOCKS_APP = "ログインの安全"
+LOGIN_ATTEMPTS = "ログインの失敗と停止"
+_get_app_list = admin.site.get_app_list
+
+
+def _app_list_in_japanese(request, app_label=None):
+    apps = _get_app_list(request, app_label)
+    for app in apps:
+        if app["app_label"] == "axes":
+            app["name"] = LOGIN_LOCKS_APP
+            for model in app["models"]:
+                model["name"] = LOGIN_ATTEMPTS
+    return apps
+
+
+admin.site.get_app_list = _app_list_in_japanese
+
+
+# Second-factor devices are managed through the users' action (reset_second_factor), for
+# each city's own users; django-otp's device pages would list every city's.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+
+
+# The admin lets in a user who owes a second factor only once it is given (the middleware
+# sends them to the code page first; this holds if a page is reached another way).
+_site_has_permission = admin.site.has_permission
+
+
+def _has_permission_with_second_factor(request):
+    return _site_has_permission(request) and two_factor.two_factor_satisfied(request)
+
+
+admin.site.has_permission = _has_permission_with_second_factor
 
 
 @admin.register(ImportJob)

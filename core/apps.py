@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
         from django.http import Http404
 
-        from core import cities, rls  # noqa: F401  (signal receivers)
+        from core import auth, cities, rls, security_log  # noqa: F401  (signal receivers)
 
         def not_found(model_admin, request, opts, object_id):
             # Another city's object is not "deleted, perhaps": it does not exist here.

@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -123,6 +123,18 @@ class Municipality(models.Model):
     )
     era_display = models.CharField(
         "年度の表示", max_length=20, choices=EraDisplay.choices, default=EraDisplay.WAREKI
+    )
+    staff_two_factor_required = models.BooleanField(
+        "職員に二要素認証を求める",
+        default=False,
+        help_text="オンにすると、この自治体の職員は管理画面に入るとき、パスワードに加えて"
+        "認証アプリの確認コードが必要になります（初回ログイン時に設定します）。",
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        "無操作でログアウトするまでの時間（分）",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
+        help_text="職員・事務局が操作しないまま、この時間が過ぎるとログアウトします（5〜720分）。",
     )
 
     class Meta:

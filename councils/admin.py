@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.imports.admin_views import ImportExportAdminMixin
+from core.security_log import log_security_event
 
 from . import services
 from .models import (
@@ -258,6 +259,15 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                log_security_event(
+                    request,
+                    "secretary_handover"
+                    if form.cleaned_data["replace_current"]
+                    else "secretary_account_issued",
+                    council=council.name,
+                    council_id=council.pk,
+                    issued_username=user.username,
+                )
                 messages.success(request, f"{user} のアカウントを発行しました。")
                 return TemplateResponse(
                     request,

@@ -5,6 +5,7 @@ Pages are found from ``admin.site._registry`` and each ModelAdmin's URLs, so a n
 a new page taking an object id is covered without touching this file."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, reverse
@@ -33,6 +34,10 @@ def b_object(model, b):
         return b.city
     if model is User:
         return b.staff
+    if model is AccessAttempt:  # a failed login is city B's when its login is
+        return AccessAttempt.objects.create(
+            username=b.staff.username, ip_address="192.0.2.9", failures_since_start=1
+        )
     with tenancy.all_cities():
         return model._default_manager.all_cities().filter(municipality=b.city).first()
 

@@ -14,9 +14,10 @@ A_HOST = "ichinoseki.test"
 
 
 def form_data(city=None, hosts=(), **overrides):
-    fields = dict(CITIES["morioka"], slug="morioka", era_display="wareki")
+    fields = dict(CITIES["morioka"], slug="morioka", era_display="wareki", session_idle_minutes=60)
     if city is not None:
-        fields = {name: getattr(city, name) for name in (*CITIES["morioka"], "slug", "era_display")}
+        names = (*CITIES["morioka"], "slug", "era_display", "session_idle_minutes")
+        fields = {name: getattr(city, name) for name in names}
     fields.update(overrides)
     existing = list(city.hosts.all()) if city is not None else []
     data = {
@@ -141,6 +142,8 @@ def test_city_administrator_edits_words_and_mayor_not_code_slug_or_hosts(client,
         "council_term",
         "centre_term",
         "era_display",
+        "staff_two_factor_required",
+        "session_idle_minutes",
     }
     data = {
         "department": "市民協働課",
@@ -149,6 +152,8 @@ def test_city_administrator_edits_words_and_mayor_not_code_slug_or_hosts(client,
         "council_term": "地域づくり組織",
         "centre_term": "市民センター",
         "era_display": "wareki_western",
+        "staff_two_factor_required": "on",
+        "session_idle_minutes": "30",
         "local_government_code": "352039",
         "slug": "renamed",
     }
@@ -161,6 +166,7 @@ def test_city_administrator_edits_words_and_mayor_not_code_slug_or_hosts(client,
         "032093",
         "ichinoseki",
     )
+    assert (city.staff_two_factor_required, city.session_idle_minutes) == (True, 30)
     assert (
         client.get(f"/admin/core/municipality/{other.pk}/change/", HTTP_HOST=A_HOST).status_code
         == 404

@@ -65,6 +65,10 @@ class Command(BaseCommand):
             f"  プラットフォーム運営者: {username} / {password}  （http://localhost:{PORT}/admin/）"
         )
         write(
+            "    初回ログインで二要素認証の設定を求めます: 表示されるQRコードか秘密の鍵を"
+            "認証アプリに登録し、6桁の確認コードを入力してください（README「Logins and the security log」）。"
+        )
+        write(
             "ブラウザは *.localhost を 127.0.0.1 に解決します。"
             f"curl などでは Host ヘッダーを付けてください（例: curl -H 'Host: {cities.host('yamaguchi')}'"
             f" http://127.0.0.1:{PORT}/）。"
