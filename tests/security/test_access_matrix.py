@@ -378,10 +378,16 @@ def test_every_url_has_a_row(urlconf):
     )
 
 
+@pytest.fixture(scope="session")
+def pdf_cache(tmp_path_factory):
+    """One PDF cache for every principal: a public page's PDF is rendered once, not nine times."""
+    return tmp_path_factory.mktemp("matrix-pdf-cache")
+
+
 @pytest.fixture
-def world(city, settings, tmp_path):
+def world(city, settings, tmp_path, pdf_cache):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
+    settings.PDF_CACHE_DIR = pdf_cache
     # The whole-city report is queued, not rendered inline, so that each request stays short.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     built = build_world(city)
@@ -431,10 +437,12 @@ def run(world, principal, urlconf, host, rules, order, column, *, expect_as=None
             continue
         path = path_of(route, urlconf, args, kwargs)
         for method, rule in zip(("GET", "POST"), names or (None, None), strict=True):
+            began = time.perf_counter()
             response = request_once(client, method, path, host)
+            took = time.perf_counter() - began
             count += 1
             outcome = classify(response, path, names_a_row=bool(args or kwargs))
-            observed.append(f"{route.key}\t{method}\t{outcome}")
+            observed.append(f"{route.key}\t{method}\t{outcome}\t{took * 1000:.0f} ms")
             if outcome not in OUTCOMES:
                 detail = getattr(response, "exc_info", None)
                 failures.append(
