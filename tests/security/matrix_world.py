@@ -1,5 +1,5 @@
 """The rows the access matrix fills its URLs with: 一関市 (city A) with councils A and B, and
-山口市 (city B) with a council of its own, each council with its secretary; city A's staff of
+山口市 (city B) with two councils of its own, each council with its secretary; city A's staff of
 every group; a plan with progress drafted, submitted and published; a programme with an
 application, its attachment and notice. Build it inside ``tenancy.city_scope`` of city A."""
 
@@ -185,6 +185,7 @@ def build_world(city) -> MatrixWorld:
         )
         users["other_city_staff"].groups.add(groups[roles.ADMINISTRATOR])
         _council_b, users["other_city_secretary"] = _council("仁保", "yb", other_city)
+        _council("大内", "yc", other_city)
         _done_report(users["other_city_staff"])
     return MatrixWorld(
         city=city,

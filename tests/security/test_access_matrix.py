@@ -15,10 +15,11 @@ that host has no such URL). A rule is a name of ``RULES`` (same rule for GET and
 ``RULES`` gives the outcome for each principal of a city's host, in ``PRINCIPALS`` order:
 ``ok`` (2xx, or a redirect anywhere but a login page; a POST refused by validation counts),
 ``login`` (a redirect to a login page), ``403``, ``404`` (also the admin's redirect to its
-index for a missing object) or ``405``. The staff member and the secretary of another city
-ask at their own city's host with the same URLs: where the URL carries a row of 一関市 they
-must get what an administrator or a secretary of 一関市 would get if that is a refusal, and
-``404`` where that would be allowed.
+index for a missing object) or ``405``. The staff member (an administrator) and the
+secretary of another city ask at their own city's host with the same URLs: where the URL
+carries a row of 一関市 they must get ``404`` where an administrator or a secretary of 一関市
+would be let in, and a refusal where they would be refused; at 一関市's host they count as
+anonymous.
 
 At the platform host only platform operators are logged in; anyone else counts as anonymous.
 ``PLATFORM_RULES`` gives (anonymous, operator) there.
@@ -497,6 +498,15 @@ def test_city_host(world, principal):
         elsewhere=principal in OTHER_CITY,
     )
     report(principal, host, failures, count, elapsed)
+
+
+@pytest.mark.parametrize("principal", OTHER_CITY)
+def test_city_host_as_a_user_of_another_city(world, principal):
+    """At 一関市's host a login of 山口市 counts for nothing: every URL answers as to anyone."""
+    failures, count, elapsed = run(
+        world, principal, CITY_URLCONF, CITY_HOST, RULES, PRINCIPALS, 0, expect_as="anonymous"
+    )
+    report(principal, CITY_HOST, failures, count, elapsed)
 
 
 @pytest.mark.parametrize("principal", PLATFORM_PRINCIPALS)
