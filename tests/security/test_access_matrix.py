@@ -385,12 +385,19 @@ def pdf_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("matrix-pdf-cache")
 
 
-@pytest.fixture
-def world(city, settings, tmp_path, pdf_cache):
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Uploads and PDFs in a folder of the test's; the whole-city report is queued, not
+    rendered inline, so that each request stays short (and a refusal that fails writes
+    nothing into the project)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = pdf_cache
-    # The whole-city report is queued, not rendered inline, so that each request stays short.
+    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def world(city, settings, pdf_cache):
+    settings.PDF_CACHE_DIR = pdf_cache
     built = build_world(city)
     cache.clear()
     return built
@@ -555,8 +562,7 @@ def test_viewer_cannot_request_the_whole_city_report(client, viewer_user):
     assert "全地域協働体の一括PDFを作成" not in listing
 
 
-def test_editor_may_request_the_whole_city_report(client, editor_user, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def test_editor_may_request_the_whole_city_report(client, editor_user):
     client.force_login(editor_user)
     assert client.post(reverse("admin:reports_reportjob_request")).status_code == 302
     assert ReportJob.objects.get().requested_by == editor_user
