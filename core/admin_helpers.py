@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
@@ -134,6 +135,9 @@ class CityAdminMixin:
         return queryset
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A POST here reverts the row to that version: a change, whatever the page shows.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         city = request_city(request)
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
         if city is not None and _has_city_column(history):

@@ -27,6 +27,15 @@ from .models import (
 from .resources import CivicCentreResource, CouncilResource, DistrictResource, PopulationResource
 from .selectors import council_households_on, council_populations_on
 
+# Issuing a secretary account makes a login, and a handover ends the predecessor's: that is
+# user management, which only administrators hold (core.roles), not the add permission on
+# secretaries that editors have too.
+SECRETARY_ACCOUNT_PERMISSIONS = (
+    "councils.add_councilsecretary",
+    "core.add_user",
+    "core.change_user",
+)
+
 admin.site.site_header = "地域協働ポータル 管理画面"
 admin.site.site_title = "地域協働ポータル 管理画面"
 admin.site.index_title = "業務メニュー"
@@ -248,8 +257,8 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
     def secretary_view(self, request, pk):
         """Issue a secretary account with a first password, or hand the role to a user."""
         council = get_object_or_404(Council, pk=pk)
-        if not request.user.has_perm("councils.add_councilsecretary"):
-            raise PermissionDenied
+        if not request.user.has_perms(SECRETARY_ACCOUNT_PERMISSIONS):
+            raise PermissionDenied("事務局アカウントの発行・引継ぎは管理者のみが行えます。")
         form = SecretaryIssueForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -294,9 +303,10 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        extra_context["secretary_url"] = reverse(
-            "admin:councils_council_secretary", args=[object_id]
-        )
+        if request.user.has_perms(SECRETARY_ACCOUNT_PERMISSIONS):
+            extra_context["secretary_url"] = reverse(
+                "admin:councils_council_secretary", args=[object_id]
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -16,6 +16,9 @@ if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 
 
+REQUEST_PERMISSION = "reports.add_reportjob"
+
+
 @admin.register(ReportJob)
 class ReportJobAdmin(AdminPagesMixin, admin.ModelAdmin):
     admin_pages = (("request/", "request_view", "reports_reportjob_request"),)
@@ -65,8 +68,9 @@ class ReportJobAdmin(AdminPagesMixin, admin.ModelAdmin):
     def request_view(self, request):
         if request.method != "POST":
             return redirect("admin:reports_reportjob_changelist")
-        if not request.user.has_perm("reports.view_reportjob"):
-            raise PermissionDenied
+        # Rendering every council's page takes a while: only staff who may add a job ask.
+        if not request.user.has_perm(REQUEST_PERMISSION):
+            raise PermissionDenied("一括PDFの作成を依頼する権限がありません。")
         job = request_city_report(actor=request.user)
         messages.info(
             request, f"「{job.title}」の作成を受け付けました（{job.get_status_display()}）。"
