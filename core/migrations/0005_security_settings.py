@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_city_users'),
+        ('core', '0004_importjob'),
     ]
 
     operations = [
