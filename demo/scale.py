@@ -133,7 +133,7 @@ def build_city(number: int, shape: CityShape, *, password_hash: str, groups) -> 
     )
     MunicipalityHost.objects.create(municipality=city, host=HOST.format(slug=slug))
     with tenancy.city_scope(city):
-        admin, secretaries = _users(slug, shape, password_hash, groups)
+        admin, secretaries = _users(city, password_hash, groups)
         councils, districts = _councils(number, shape)
         _population(districts, shape)
         _plans(councils, shape, admin)
@@ -141,15 +141,20 @@ def build_city(number: int, shape: CityShape, *, password_hash: str, groups) -> 
     return city
 
 
-def _users(slug, shape, password_hash, groups):
+def _users(city, password_hash, groups):
+    slug = city.slug
     admin = User(
         username=f"{slug}-admin",
         full_name=f"{slug} 管理者",
         is_staff=True,
         password=password_hash,
+        municipality=city,
     )
     secretary = User(
-        username=f"{slug}-secretary", full_name=f"{slug} 事務局", password=password_hash
+        username=f"{slug}-secretary",
+        full_name=f"{slug} 事務局",
+        password=password_hash,
+        municipality=city,
     )
     admin, secretary = insert(User, [admin, secretary], returning=True)
     admin.groups.add(groups[roles.ADMINISTRATOR])
@@ -470,27 +475,28 @@ def reset(*, stdout=None) -> int:
         return 0
     with transaction.atomic(), tenancy.all_cities():
         # Raw deletes, table by table: the ORM's delete() would load a million rows to
-        # look for cascades. Foreign keys are checked at commit, so the order is free.
+        # look for cascades. Foreign keys are checked at commit, so the order is free,
+        # except that rows found through a join (many-to-many tables, rows of other
+        # apps pointing at a city's users) go before the rows they join.
+        joined, owned = [], []
         for model in apps.get_models(include_auto_created=True):
-            manager = model._base_manager
-            names = {f.name for f in model._meta.concrete_fields}
             if model is Municipality:
                 continue
-            if "municipality" in names:
-                queryset = manager.filter(municipality_id__in=ids)
-            else:
-                owned = [
-                    f
-                    for f in model._meta.concrete_fields
-                    if f.is_relation
-                    and f.related_model is not None
-                    and "municipality" in {g.name for g in f.related_model._meta.concrete_fields}
-                ]
-                if not owned:
+            manager = model._base_manager
+            if "municipality" in {f.name for f in model._meta.concrete_fields}:
+                owned.append(manager.filter(municipality_id__in=ids))
+                continue
+            queryset = None
+            for field in model._meta.concrete_fields:
+                related = field.related_model if field.is_relation else None
+                if related is None or related is Municipality:
                     continue
-                queryset = manager.none()
-                for f in owned:
-                    queryset = queryset | manager.filter(**{f"{f.name}__municipality_id__in": ids})
+                if "municipality" in {g.name for g in related._meta.concrete_fields}:
+                    part = manager.filter(**{f"{field.name}__municipality_id__in": ids})
+                    queryset = part if queryset is None else queryset | part
+            if queryset is not None:
+                joined.append(queryset)
+        for queryset in [*joined, *owned]:
             queryset._raw_delete(queryset.db)
         MunicipalityHost.objects.filter(municipality_id__in=ids).delete()
         queryset = Municipality.objects.filter(pk__in=ids)
