@@ -162,3 +162,13 @@ def test_a_source_longer_than_the_field_gets_the_models_own_error(districts):
     assert [(p.row, p.column) for p in result.problems] == [(2, "出典")]
     assert "100" in result.problems[0].message
     assert stored() == []
+
+
+def test_under_row_level_security_the_rows_go_in_without_copy(districts, settings):
+    # COPY FROM is refused on tables under row-level security: INSERT … unnest instead.
+    settings.CITY_DATABASE_ROLE = "kyodo_app"  # read by the insert only; no scope entered
+    user = UserFactory(username="jinko")
+    result = fast(csv_bytes(ROWS), user=user)
+    assert result.summary["new"] == 3
+    assert len(stored()) == 3
+    assert [h[3:5] for h in history()] == [("+", "jinko")] * 3
