@@ -243,7 +243,9 @@ def allocation_for(
     populations = {row[0]: row[3] or 0 for row in rows} if population_date else {}
     labour, decided = {}, {}
     if rule.labour_eligible:
-        labour = secretariat_labour_costs([pk for pk, _name, _stage in councils], fiscal_year)
+        # Every council of the city: no list of 7,200 ids to send and parse.
+        registered = secretariat_labour_costs(None, fiscal_year)
+        labour = {pk: registered.get(pk, 0) for pk, _name, _stage in councils}
         decided = labour_decided(fiscal_year) if decided_labour is None else decided_labour
     previous_grants = previous_grants or {}
     rows, excluded = [], []
