@@ -1,6 +1,8 @@
 """manage.py generate_scale_data at a hundredth of the national scale: exact counts, one
 host per city, pages that render, --reset, and the demo beside it."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -95,3 +97,17 @@ def test_running_again_needs_reset_and_reset_rebuilds(settings):
 def test_scale_outside_the_range_is_refused():
     with pytest.raises(CommandError, match="0 より大きく 1 以下"):
         call_command("generate_scale_data", "--scale", "0", stdout=None)
+
+
+def test_the_demo_loads_beside_the_scale_cities():
+    call_command("generate_scale_data", "--scale", "0.01", stdout=None)
+    call_command("load_demo", stdout=io.StringIO())
+    assert set(Municipality.objects.values_list("slug", flat=True)) >= {
+        "ichinoseki",
+        "morioka",
+        "yamaguchi",
+        "scale001",
+        "scale002",
+        "scale003",
+    }
+    assert scale_counts()["Council"] == 72
