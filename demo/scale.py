@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -63,7 +64,9 @@ class CityShape:
 def totals(scale: float) -> dict[str, int]:
     """The whole data set's counts at ``scale`` (at least one city)."""
     counts = {name: round(total * scale) for name, total in TOTALS.items()}
-    counts["municipalities"] = max(1, counts["municipalities"])
+    cities = counts["municipalities"] = max(1, counts["municipalities"])
+    for name in ("councils", "plan_items", "population_records"):
+        counts[name] = max(cities, counts[name])  # every city has at least one of each
     return counts
 
 
@@ -100,11 +103,14 @@ def insert(model, objects: list, *, returning: bool = False) -> list:
     """Insert ``objects`` (unsaved instances of ``model``).
 
     ``returning``: the caller needs their keys, so bulk_create. Otherwise COPY on
-    PostgreSQL (several times faster for large tables) and bulk_create elsewhere.
+    PostgreSQL (several times faster for large tables) and bulk_create elsewhere or under
+    row-level security.
     """
     if not objects:
         return objects
-    if returning or connection.vendor != "postgresql":
+    # Row-level security (CITY_DATABASE_ROLE) refuses COPY FROM: insert the ordinary way.
+    copying = connection.vendor == "postgresql" and not settings.CITY_DATABASE_ROLE
+    if returning or not copying:
         return model.objects.bulk_create(objects, batch_size=BATCH)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
