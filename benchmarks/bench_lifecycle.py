@@ -38,7 +38,9 @@ def run():
     councils = make_councils(COUNCILS)
     rule = RuleFactory(yearly_cap=500_000, advance_payment_allowed=True)
     programme = rule.programme
-    Budget.objects.create(programme=programme, fiscal_year=year, amount=10_000_000_000)
+    Budget.objects.create(
+        programme=programme, fiscal_year=year, amount=2_000_000_000
+    )  # fits PostgreSQL integer
     statuses = list(Status.values)
     today = timezone.localdate()
     Application.objects.bulk_create(

@@ -9,8 +9,9 @@ B. one row per district and date (1,000 districts × 100 dates): 100,000 records
    baseline is a bulk_create of the same 100,000 records.
 
 The import path is what the admin's confirm step runs: decode and parse the file, check
-every cell, load existing rows in a few queries, bulk insert with simple-history rows
-naming the user and the file. Each is timed for the dry run, the import, and a re-import
+every cell, load existing rows in a few queries, insert (on PostgreSQL: keys from the
+sequence, then COPY) with simple-history rows naming the user and the file; COPY
+statements are not counted as queries. Each is timed for the dry run, the import, and a re-import
 of the same file (everything unchanged: no writes at all).
 """
 
@@ -26,6 +27,7 @@ from councils.resources import STANDARD_COLUMNS, PopulationResource, aggregate_p
 from .measure import measured
 
 BANDS = [f"{a}-{a + 4}歳" for a in range(0, 100, 5)]  # 20 bands
+GOAL = 2.0  # import at most twice a plain bulk_create of the same records
 
 
 def _csv(headers, rows) -> bytes:
@@ -91,7 +93,9 @@ def _scenario(title, data, records, user):
         lambda: PopulationRecord.objects.bulk_create(records, batch_size=1000),
     )
     _clear()
-    print(f"  ratio import / bulk_create: {seconds / baseline:.1f}×")
+    ratio = seconds / baseline
+    verdict = "meets" if ratio <= GOAL else "misses"
+    print(f"  ratio import / bulk_create: {ratio:.1f}×  ({verdict} the goal ≤ {GOAL:.0f}×)")
 
 
 def run() -> None:

@@ -73,6 +73,30 @@ def council_households_on(council_ids, day: date) -> dict[int, int]:
     return _sum_latest(council_ids, day, "households")
 
 
+def districts_with_population_on(council: Council, day: date) -> list:
+    """The council's districts, each annotated with ``latest_population`` on ``day`` (None
+    when it has no record then): their sum is :func:`council_populations_on`. One query."""
+    latest = Subquery(
+        PopulationRecord.objects.filter(district=OuterRef("pk"), as_of__lte=day)
+        .order_by("-as_of", "-pk")
+        .values("population")[:1]
+    )
+    return list(council.districts.annotate(latest_population=latest))
+
+
+def active_secretary_tenures(user) -> list[CouncilSecretary]:
+    """The current tenures of the council ``user`` is secretary of now, the user's among
+    them, each with its council and user; empty when the user has none. One query."""
+    if not user.is_authenticated:
+        return []
+    own = CouncilSecretary.objects.filter(user=user, ended_on__isnull=True).values("council")
+    return list(
+        CouncilSecretary.objects.filter(council__in=own[:1], ended_on__isnull=True).select_related(
+            "council", "user"
+        )
+    )
+
+
 def active_secretary_council(user) -> Council | None:
     """The council the user is secretary of now, or None."""
     if not user.is_authenticated:

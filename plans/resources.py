@@ -11,7 +11,9 @@ file imports nothing.
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.calendar import CalendarParseError, Period, parse_period
 from core.exports import neutralise_cell, restore_cell
@@ -24,6 +26,8 @@ ITEM_COLUMN = "事業番号"
 PERIOD_COLUMN = "期間コード"
 # Foreign keys the import sets from its own lookups, or never touches.
 LOOKED_UP_FIELDS = ("item", "status", "created_by", "reviewed_by")
+# What an import may change on an entry.
+BULK_UPDATE_FIELDS = ("done", "meetings", "participants", "status")
 
 
 class CountWidget(widgets.Widget):
@@ -121,6 +125,11 @@ class ProgressEntryResource(resources.ModelResource):
         report_skipped = False
         clean_model_instances = True
         use_transactions = True
+        # Every changed row is written at the end, in one UPDATE and one INSERT (with their
+        # history rows): saving row by row cost four queries a row (savepoint, update,
+        # history, release), 8,010 for a period of 2,000 items.
+        use_bulk = True
+        batch_size = None
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -131,6 +140,7 @@ class ProgressEntryResource(resources.ModelResource):
         self._statuses: dict[int, dict[str, ProgressStatus]] = {}
         self._loaded_plans: set[int] = set()
         self._owner: dict[int, bool] = {}
+        self._queued: set[int] = set()
 
     # Export ------------------------------------------------------------------------
 
@@ -241,6 +251,52 @@ class ProgressEntryResource(resources.ModelResource):
             ),
             True,
         )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # bulk_update() leaves auto_now alone; a row saved by itself would set it.
+        instance.updated_at = timezone.now()
+        instance._history_user = self.user
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # A later row of the file for the same entry changes the instance already queued.
+        if id(instance) in self._queued:
+            self.before_save_instance(instance, row, **kwargs)
+            self.after_save_instance(instance, row, **kwargs)
+            return
+        self._queued.add(id(instance))
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def get_bulk_update_fields(self):
+        return [*BULK_UPDATE_FIELDS, "updated_at"]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # A dry run writes nothing: every row is validated already, and the confirm step
+        # imports the file again.
+        if dry_run or not self.create_instances:
+            self.create_instances.clear()
+            return
+        try:
+            bulk_create_with_history(self.create_instances, ProgressEntry, default_user=self.user)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run or not self.update_instances:
+            self.update_instances.clear()
+            return
+        try:
+            bulk_update_with_history(
+                self.update_instances,
+                ProgressEntry,
+                self.get_bulk_update_fields(),
+                default_user=self.user,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
 
     def after_save_instance(self, instance, row, **kwargs):
         # A second row for the same item and period in one file updates this entry.

@@ -169,6 +169,32 @@ def council_plans(council) -> list[Plan]:
     )
 
 
+def council_plans_with_progress_counts(council) -> tuple[list[Plan], dict[str, int]]:
+    """:func:`council_plans` and :func:`council_progress_counts` in one query."""
+    states = {
+        "draft": ReviewState.DRAFT,
+        "submitted": ReviewState.SUBMITTED,
+        "returned": ReviewState.RETURNED,
+        "accepted": ReviewState.ACCEPTED,
+    }
+    plans = list(
+        Plan.objects.filter(council=council)
+        .select_related("vocabulary")
+        .annotate(
+            item_count=Count("items", distinct=True),
+            **{
+                f"{name}_entries": Count(
+                    "items__entries", filter=Q(items__entries__state=state), distinct=True
+                )
+                for name, state in states.items()
+            },
+        )
+        .order_by("-version", "-pk")
+    )
+    counts = {name: sum(getattr(p, f"{name}_entries") for p in plans) for name in states}
+    return plans, counts
+
+
 def plan_in_force(council) -> Plan | None:
     """The council's published community plan, if any."""
     return Plan.objects.filter(council=council, status=PlanStatus.PUBLISHED).first()

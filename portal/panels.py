@@ -63,15 +63,15 @@ def subsidies_panel(request) -> dict:
 def plans_panel(request) -> dict:
     """The council's plan in force or being drafted, and progress needing attention.
 
-    Two queries.
+    One query.
     """
-    council = request.council
-    in_force, open_version = plan_versions(plan_selectors.council_plans(council))
+    plans, counts = plan_selectors.council_plans_with_progress_counts(request.council)
+    in_force, open_version = plan_versions(plans)
     return {
         "template": "portal/plans/_panel.html",
         "in_force": in_force,
         "open_version": open_version,
-        "counts": plan_selectors.council_progress_counts(council),
+        "counts": counts,
     }
 
 

@@ -98,24 +98,31 @@ def employee_cost(employee: SecretariatEmployee, year: int) -> EmploymentCost:
 
 
 def secretariat_employees_in(council_ids, year: int) -> QuerySet:
-    """Employees of the given councils employed on any day of fiscal ``year``."""
+    """Employees of the given councils (every council when None) employed on any day of
+    fiscal ``year``."""
+    employees = SecretariatEmployee.objects.all()
+    if council_ids is not None:
+        employees = employees.filter(council_id__in=list(council_ids))
     return overlapping(
-        SecretariatEmployee.objects.filter(council_id__in=list(council_ids)),
+        employees,
         fiscal_year_start(year),
         fiscal_year_end(year),
     ).order_by("council_id", "started_on", "pk")
 
 
 def secretariat_labour_costs(council_ids, year: int) -> dict[int, int]:
-    """事務局人件費 of each council for fiscal ``year`` in whole yen; one query.
+    """事務局人件費 of each council for fiscal ``year`` in whole yen; one query. Every
+    council with an employee when ``council_ids`` is None (no list of ids to send).
 
     Only employment by the council counts: in year 1 the city employs the secretariat
     on its own payroll, so there is nothing for the council to claim.
     """
-    council_ids = list(council_ids)
-    totals = dict.fromkeys(council_ids, 0)
+    council_ids = None if council_ids is None else list(council_ids)
+    totals = dict.fromkeys(council_ids or (), 0)
     for employee in secretariat_employees_in(council_ids, year).filter(employer=Employer.COUNCIL):
-        totals[employee.council_id] += employee_cost(employee, year).total
+        totals[employee.council_id] = (
+            totals.get(employee.council_id, 0) + employee_cost(employee, year).total
+        )
     return totals
 
 

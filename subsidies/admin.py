@@ -179,7 +179,7 @@ class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
 
     def allocation_view(self, request, pk):
         """試算 for one fiscal year, on screen or as CSV / Excel (?format=csv|xlsx)."""
-        programme = get_object_or_404(SubsidyProgramme, pk=pk)
+        programme = get_object_or_404(selectors.programmes_with_years(), pk=pk)
         if not self.has_view_permission(request, programme):
             raise PermissionDenied
         years = selectors.programme_years(programme)
@@ -190,13 +190,20 @@ class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
             year = current if current in years else (years[0] if years else None)
             form = AllocationYearForm(initial={"fiscal_year": year}, years=years)
         allocation = table = error = None
+        granted = budget_left = None
         if year is not None:
+            grants, decided_labour = selectors.grants_and_labour_decided(programme, year)
+            granted = selectors.granted_in(grants, year)
             try:
                 allocation = selectors.allocation_for(
-                    programme, year, previous_grants=selectors.decided_grants(programme)
+                    programme, year, previous_grants=grants, decided_labour=decided_labour
                 )
             except ValidationError as exc:
                 error = exc.messages[0]
+                budget = selectors.budget_for(programme, year)
+            else:
+                budget = allocation.budget
+            budget_left = None if budget is None else budget - granted
         if allocation is not None:
             export = request.GET.get("format")
             filename = f"配分試算_{programme.code}_{year}"
@@ -228,8 +235,8 @@ class SubsidyProgrammeAdmin(AdminPagesMixin, SimpleHistoryAdmin):
                 exports.allocation_notes(allocation, include_example=False) if allocation else []
             ),
             "error": error,
-            "granted_total": selectors.granted_total(programme, year) if year else None,
-            "budget_left": selectors.budget_left(programme, year) if year else None,
+            "granted_total": granted,
+            "budget_left": budget_left,
             "fiscal_year": year,
             "years": years,
         }

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
 from core.money import yen_amount
-from councils.models import Council
+from councils.models import Council, PopulationRecord
 from councils.selectors import council_populations_on, council_stage_on, councils_with_stage_on
 from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
 
@@ -30,13 +30,17 @@ from .models import (
 
 
 def rule_for(programme: SubsidyProgramme, fiscal_year: int) -> ProgrammeRule:
-    """The rule version in force in ``fiscal_year`` (two queries, categories prefetched).
+    """The rule version in force in ``fiscal_year`` (two queries, categories prefetched),
+    annotated with ``year_budget``, the programme's budget for that year (None when none).
 
     Raises ValidationError (code ``no_rule_for_year``, field ``fiscal_year``) when the
     programme has no version starting on or before that year.
     """
+    budget = Budget.objects.filter(programme=OuterRef("programme"), fiscal_year=fiscal_year)
     rule = (
         ProgrammeRule.objects.filter(programme=programme, valid_from_fiscal_year__lte=fiscal_year)
+        # The year's budget comes with the rule: the 試算 page needs both (one query less).
+        .annotate(year_budget=Subquery(budget.values("amount")[:1]))
         .select_related("programme")
         .prefetch_related("eligible_categories")
         .order_by("-valid_from_fiscal_year")
@@ -209,32 +213,40 @@ def allocation_for(
     fiscal_year: int,
     *,
     previous_grants: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    decided_labour: Mapping[int, int] | None = None,
     stage_on: date | None = None,
 ) -> Allocation:
-    """Every council's ceiling for the year, eligible ones first: five queries in all,
-    seven when the rule pays labour (the registered 事務局人件費 of every council at once,
-    and the labour already decided this year, which counts against it).
+    """Every council's ceiling for the year, eligible ones first: three queries in all (the
+    rule with the year's budget, its categories, the councils with their stage and
+    population), five when the rule pays labour (the registered 事務局人件費 of every
+    council at once, and the labour already decided this year, which counts against it).
 
     ``previous_grants`` maps council ids to their ``(fiscal_year, amount)`` grants from
-    this programme (none known yet when omitted). Raises ValidationError from
-    :func:`rule_for`.
+    this programme (none known yet when omitted); ``decided_labour`` is
+    :func:`labour_decided` for the year when the caller has it already
+    (:func:`grants_and_labour_decided`). Raises ValidationError from :func:`rule_for`.
     """
     rule = rule_for(programme, fiscal_year)
     terms = rule.terms()
-    budget = budget_for(programme, fiscal_year)
+    budget = rule.year_budget
     day = stage_on or stage_date_for(fiscal_year)
-    # Plain tuples: building 2,000 model instances took a third of the time.
-    councils = list(councils_with_stage_on(day).values_list("pk", "name", "stage_then"))
     population_date = rule.population_date(fiscal_year) if rule.has_formula else None
-    populations = (
-        council_populations_on([pk for pk, _name, _stage in councils], population_date)
-        if population_date
-        else {}
-    )
+    queryset = councils_with_stage_on(day)
+    if population_date:
+        queryset = queryset.annotate(population_then=_population_on(population_date))
+        fields = ("pk", "name", "stage_then", "population_then")
+    else:
+        fields = ("pk", "name", "stage_then")
+    # Plain tuples: building 2,000 model instances took a third of the time.
+    rows = list(queryset.values_list(*fields))
+    councils = [row[:3] for row in rows]
+    populations = {row[0]: row[3] or 0 for row in rows} if population_date else {}
     labour, decided = {}, {}
     if rule.labour_eligible:
-        labour = secretariat_labour_costs([pk for pk, _name, _stage in councils], fiscal_year)
-        decided = labour_decided(fiscal_year)
+        # Every council of the city: no list of 7,200 ids to send and parse.
+        registered = secretariat_labour_costs(None, fiscal_year)
+        labour = {pk: registered.get(pk, 0) for pk, _name, _stage in councils}
+        decided = labour_decided(fiscal_year) if decided_labour is None else decided_labour
     previous_grants = previous_grants or {}
     rows, excluded = [], []
     for pk, name, stage in councils:
@@ -262,18 +274,47 @@ def allocation_for(
     )
 
 
-def programme_years(programme: SubsidyProgramme) -> list[int]:
-    """Fiscal years worth offering in a 試算 year picker: from the first rule to next year."""
-    first = (
-        ProgrammeRule.objects.filter(programme=programme)
-        .order_by("valid_from_fiscal_year")
-        .values_list("valid_from_fiscal_year", flat=True)
-        .first()
+def _population_on(day: date):
+    """Each council's population on ``day`` as a subquery of the council query: the sum of
+    its districts' latest records (``councils.selectors.council_populations_on``)."""
+    latest = Subquery(
+        PopulationRecord.objects.filter(district=OuterRef("district_id"), as_of__lte=day)
+        .order_by("-as_of", "-pk")
+        .values("population")[:1]
     )
-    budgets = Budget.objects.filter(programme=programme).values_list("fiscal_year", flat=True)
+    per_council = (
+        Council.districts.through.objects.filter(council_id=OuterRef("pk"))
+        .annotate(value=latest)
+        .values("council_id")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    return Subquery(per_council)
+
+
+def programmes_with_years():
+    """Programmes annotated with ``first_rule_year`` and ``last_budget_year``, what
+    :func:`programme_years` needs, so that the 試算 page reads them with the programme."""
+    rules = ProgrammeRule.objects.filter(programme=OuterRef("pk")).order_by(
+        "valid_from_fiscal_year"
+    )
+    budgets = Budget.objects.filter(programme=OuterRef("pk")).order_by("-fiscal_year")
+    return SubsidyProgramme.objects.annotate(
+        first_rule_year=Subquery(rules.values("valid_from_fiscal_year")[:1]),
+        last_budget_year=Subquery(budgets.values("fiscal_year")[:1]),
+    )
+
+
+def programme_years(programme: SubsidyProgramme) -> list[int]:
+    """Fiscal years worth offering in a 試算 year picker: from the first rule to next year,
+    or to the last budget when later. One query, none for a programme from
+    :func:`programmes_with_years`."""
+    if not hasattr(programme, "first_rule_year"):
+        programme = programmes_with_years().get(pk=programme.pk)
+    first, last_budget = programme.first_rule_year, programme.last_budget_year
     if first is None:
         return []
-    last = max([fiscal_year(timezone.localdate()) + 1, *budgets])
+    last = max(fiscal_year(timezone.localdate()) + 1, last_budget or 0)
     return list(range(last, first - 1, -1))
 
 
@@ -305,6 +346,39 @@ def decided_grants(
     for council_id, year, amount in rows.order_by("fiscal_year", "pk"):
         grants.setdefault(council_id, []).append((year, amount))
     return grants
+
+
+def grants_and_labour_decided(
+    programme: SubsidyProgramme, fiscal_year: int
+) -> tuple[dict[int, list[tuple[int, int]]], dict[int, int]]:
+    """:func:`decided_grants` of ``programme`` (every council) and :func:`labour_decided`
+    of ``fiscal_year`` (every programme), read in one query: the 試算 page needs both."""
+    queryset = (
+        _labour_annotated(Application.objects.filter(status__in=GRANTED_STATUSES))
+        .filter(Q(programme=programme) | Q(fiscal_year=fiscal_year))
+        .order_by("fiscal_year", "pk")
+    )
+    grants: dict[int, list[tuple[int, int]]] = {}
+    decided: dict[int, int] = {}
+    for council_id, programme_id, year, granted, pays, labour, cap in queryset.values_list(
+        "council_id",
+        "programme_id",
+        "fiscal_year",
+        "granted",
+        "pays_labour",
+        "labour",
+        "labour_cap",
+    ):
+        if programme_id == programme.pk:
+            grants.setdefault(council_id, []).append((year, granted))
+        if year == fiscal_year and pays:
+            decided[council_id] = decided.get(council_id, 0) + _labour_counted(labour, cap, granted)
+    return grants, decided
+
+
+def granted_in(grants: Mapping[int, Sequence[tuple[int, int]]], fiscal_year: int) -> int:
+    """What :func:`granted_total` returns, from :func:`decided_grants` of the programme."""
+    return sum(amount for rows in grants.values() for year, amount in rows if year == fiscal_year)
 
 
 def granted_total(programme: SubsidyProgramme, fiscal_year: int, *, exclude=None) -> int:
@@ -469,6 +543,25 @@ def labour_decided(
     the application being calculated. Every council when ``council_ids`` is None (then
     only councils with labour decided appear), else each given id. One query.
     """
+    queryset = _labour_annotated(
+        Application.objects.filter(fiscal_year=fiscal_year, status__in=GRANTED_STATUSES)
+    ).filter(pays_labour=True)
+    decided = {}
+    if council_ids is not None:
+        decided = dict.fromkeys(council_ids, 0)
+        queryset = queryset.filter(council_id__in=list(council_ids))
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    for council_id, labour, cap, granted in queryset.values_list(
+        "council_id", "labour", "labour_cap", "granted"
+    ):
+        decided[council_id] = decided.get(council_id, 0) + _labour_counted(labour, cap, granted)
+    return decided
+
+
+def _labour_annotated(queryset):
+    """Applications annotated with what :func:`labour_decided` counts: whether their rule
+    that year pays labour, its labour cap, their labour lines and the amount granted."""
     rule_then = ProgrammeRule.objects.filter(
         programme=OuterRef("programme"), valid_from_fiscal_year__lte=OuterRef("fiscal_year")
     ).order_by("-valid_from_fiscal_year")
@@ -480,28 +573,17 @@ def labour_decided(
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    queryset = (
-        Application.objects.filter(fiscal_year=fiscal_year, status__in=GRANTED_STATUSES)
-        .annotate(
-            pays_labour=Subquery(rule_then.values("labour_eligible")[:1]),
-            labour_cap=Subquery(rule_then.values("labour_cap")[:1]),
-            labour=Coalesce(Subquery(labour_lines), 0),
-            granted=_granted,
-        )
-        .filter(pays_labour=True)
+    return queryset.annotate(
+        pays_labour=Subquery(rule_then.values("labour_eligible")[:1]),
+        labour_cap=Subquery(rule_then.values("labour_cap")[:1]),
+        labour=Coalesce(Subquery(labour_lines), 0),
+        granted=_granted,
     )
-    decided = {}
-    if council_ids is not None:
-        decided = dict.fromkeys(council_ids, 0)
-        queryset = queryset.filter(council_id__in=list(council_ids))
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude)
-    for council_id, labour, cap, granted in queryset.values_list(
-        "council_id", "labour", "labour_cap", "granted"
-    ):
-        amount = min(labour, granted) if cap is None else min(labour, cap, granted)
-        decided[council_id] = decided.get(council_id, 0) + amount
-    return decided
+
+
+def _labour_counted(labour: int, cap: int | None, granted: int) -> int:
+    # A cut takes the project part first: labour counts up to the cap and the grant.
+    return min(labour, granted) if cap is None else min(labour, cap, granted)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from councils.access import secretary_required
-from councils.selectors import council_populations_on
+from councils.selectors import districts_with_population_on
 
 from ..panels import dashboard_panels
 
@@ -20,18 +20,16 @@ def after_login(request):
 def portal_home(request):
     council = request.council
     today = timezone.localdate()
-    districts = list(council.districts.all())
+    districts = districts_with_population_on(council, today)
     context = {
         "council": council,
-        "population": council_populations_on([council.pk], today)[council.pk],
+        "population": sum(d.latest_population or 0 for d in districts),
         "today": today,
         "districts": districts,
         "civic_centres": list(council.civic_centres.all()),
         "members": list(council.members.all()),
         "stage_changes": list(council.stage_changes.all()),
-        "secretaries": list(
-            council.secretaries.filter(ended_on__isnull=True).select_related("user")
-        ),
+        "secretaries": request.council_secretaries,
         "panels": dashboard_panels(request),
     }
     return render(request, "portal/home.html", context)

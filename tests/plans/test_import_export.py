@@ -149,7 +149,7 @@ def test_round_trip_updates_drafts_adds_rows_and_reimport_does_not_duplicate(
     ]
     created = ProgressEntry.objects.get(fiscal_year=2021)
     assert created.created_by == editor_user
-    assert created.history.count() == 1  # imports save() row by row, so history is kept
+    assert created.history.count() == 1  # bulk writes keep the history too
 
     before = _state()
     again = _import(editor_user, edited)
