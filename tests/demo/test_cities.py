@@ -70,6 +70,8 @@ def city_rows() -> dict[tuple[str, str], int]:
     cities = list(Municipality.objects.all())
     with tenancy.all_cities():
         for model in apps.get_models():
+            if not model._meta.managed:
+                continue  # no table of its own (django_rq's admin entry)
             manager = model._default_manager
             if hasattr(manager, "all_cities"):
                 for municipality in cities:
