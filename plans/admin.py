@@ -474,6 +474,12 @@ class _ProgressColumns:
         _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
 
+# The stored uploads this session's user checked and may confirm (django-import-export names
+# the upload in the confirm form; a name not issued here is refused, never read or deleted).
+PROGRESS_UPLOADS_SESSION_KEY = "plans_progress_import_uploads"
+PROGRESS_UPLOADS_KEPT = 10
+
+
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
     admin_pages = (("<int:pk>/review/", "review_view", "plans_progressentry_review"),)
@@ -521,6 +527,32 @@ class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, S
     def get_import_data_kwargs(self, **kwargs):
         # Also roll back on validation errors at the confirm step: any error, nothing saved.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def get_confirm_form_initial(self, request, import_form):
+        # Called once a dry run passed: the upload it names is this session's to confirm.
+        initial = super().get_confirm_form_initial(request, import_form)
+        name = initial.get("import_file_name")
+        if name:
+            issued = request.session.get(PROGRESS_UPLOADS_SESSION_KEY, [])
+            issued = [*issued, name][-PROGRESS_UPLOADS_KEPT:]
+            request.session[PROGRESS_UPLOADS_SESSION_KEY] = issued
+        return initial
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().process_import(request, **kwargs)  # 405 / 403
+        name = request.POST.get("import_file_name", "")
+        issued = request.session.get(PROGRESS_UPLOADS_SESSION_KEY, [])
+        if name not in issued:
+            messages.error(
+                request,
+                "この取り込みは確定できません（この画面で確認した本人の、確定前のファイルだけを"
+                "確定できます）。もう一度ファイルを選んで確認してください。何も取り込んでいません。",
+            )
+            return redirect("admin:plans_progressentry_import")
+        # One confirmation per checked upload (the stored file is removed by the import).
+        request.session[PROGRESS_UPLOADS_SESSION_KEY] = [n for n in issued if n != name]
+        return super().process_import(request, **kwargs)
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

@@ -24,6 +24,14 @@ def test_hosts(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads, stored imports and cached PDFs go to a folder of the test's own, never into
+    the project's media/ (a test may still point them elsewhere)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
+
+
+@pytest.fixture(autouse=True)
 def city(request):
     """Every test with a database runs for one city, 一関市, as a request at its host would.
 

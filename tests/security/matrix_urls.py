@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.models import CityOwned, Municipality
+from core.models import CityOwned, Municipality, User
 
 # The outcome classes the table speaks of.
 OK = "ok"  # 2xx, or a redirect to anything but a login page
@@ -89,6 +89,8 @@ def representative(model, world):
         "reportjob": world.report_job,
         "user": world.users["viewer"],
         "municipality": world.city,
+        "importjob": world.extra["import_jobs"]["councils.district"],
+        "accessattempt": world.extra["access_attempt"],
     }.get(model._meta.model_name)
     if chosen is not None:
         return model._default_manager.get(pk=chosen.pk)
@@ -111,6 +113,8 @@ def is_city_row(obj) -> bool:
         return False
     if isinstance(obj, CityOwned | Municipality):
         return True
+    if obj._meta.model_name == "accessattempt":  # a failed login on a city's login
+        return User.objects.filter(username=obj.username, municipality__isnull=False).exists()
     return getattr(obj, "municipality_id", None) is not None
 
 
@@ -165,7 +169,9 @@ def fill(route: Route, world, models: dict, page_tables: dict) -> tuple[list, di
         for name in names:
             if name in ("object_id", "pk"):
                 target = obj
-                if key == "admin:plans_progressentry_review":
+                if page == "import_job":  # the administrator's import into this model
+                    target = world.extra["import_jobs"][model._meta.label_lower]
+                elif key == "admin:plans_progressentry_review":
                     target = world.entries["submitted"]
                 elif key == "admin:subsidies_application_proxy_edit":
                     target = world.extra["proxy_application"]

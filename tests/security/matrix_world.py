@@ -6,11 +6,13 @@ application, its attachment and notice. Build it inside ``tenancy.city_scope`` o
 from dataclasses import dataclass, field
 from datetime import date
 
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core import roles, tenancy
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
+from core.models import ImportJob
 from plans import services as plan_services
 from plans.models import Indicator, IndicatorValue, PlanStatus, PlanTransition, ProgressAction
 from reports.models import ReportJob
@@ -35,6 +37,15 @@ from tests.staffing.factories import (
 from tests.subsidies.factories import BudgetFactory, ExpenseCategoryFactory, RuleFactory
 
 YEAR = fiscal_year(timezone.localdate())
+IMPORT_MODELS = (
+    "councils.district",
+    "councils.populationrecord",
+    "councils.council",
+    "councils.civiccentre",
+    "staffing.staffmember",
+    "staffing.liaisonassignment",
+    "staffing.secretariatemployee",
+)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -178,6 +189,29 @@ def build_world(city) -> MatrixWorld:
     )
     job.file.save("city-report.pdf", ContentFile(PDF))
 
+    # Imports the administrator started, one per model with an import page: the job pages
+    # and the job list open them. A failed login on a city login: the lock list shows it.
+    import_jobs = {
+        label: ImportJob.objects.create(
+            user=admin,
+            model_label=label,
+            resource_path="core.imports.resources.JapaneseModelResource",
+            format_path="core.imports.reading.CSV",
+            file_name="取込.csv",
+            key=f"matrix-{label}",
+            status=ImportJob.Status.DONE,
+            finished_at=timezone.now(),
+        )
+        for label in IMPORT_MODELS
+    }
+    access_attempt = AccessAttempt.objects.create(
+        username=users["viewer"].username,
+        ip_address="192.0.2.1",
+        user_agent="matrix",
+        path_info="/accounts/login/",
+        failures_since_start=1,
+    )
+
     other_city = make_city("yamaguchi")
     with tenancy.city_scope(other_city):
         users["other_city_staff"] = UserFactory(
@@ -199,5 +233,9 @@ def build_world(city) -> MatrixWorld:
         item=item,
         entries=entries,
         report_job=job,
-        extra={"proxy_application": proxy},
+        extra={
+            "proxy_application": proxy,
+            "import_jobs": import_jobs,
+            "access_attempt": access_attempt,
+        },
     )

@@ -37,6 +37,7 @@ import fnmatch
 import os
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -107,6 +108,10 @@ RULES = {
     "no_staff":             (L,  F,    F,     F,     F,   L,   L),
     "staff_405":            (L,  X,    X,     X,     X,   L,   L),
     "staff_not_found":      (L,  N,    N,     N,     N,   L,   L),
+    # a staff member's own rows (the matrix's are the administrator's): others find nothing
+    "own_import":           (L,  OK,   N,     F,     OK,  L,   L),   # needs the import right
+    "own_row":              (L,  OK,   N,     N,     OK,  L,   L),
+    "own_row_refused":      (L,  F,    N,     N,     F,   L,   L),
     "admin_logout_get":     (OK, X,    X,     X,     X,   OK,  OK),
     "admin_logout_post":    (OK, L,    L,     L,     L,   OK,  OK),
 }
@@ -116,6 +121,7 @@ PLATFORM_RULES = {
     "public":               (OK, OK),
     "not_allowed":          (X,  X),
     "to_login":             (L,  L),
+    "logged_in":            (L,  OK),
     "operator":             (L,  OK),
     "operator_refused":     (L,  F),   # a city's row is only looked at from the platform host
     "operator_405":         (L,  X),
@@ -133,6 +139,7 @@ FAMILIES = {
         "delete": "administrator", "history": "staff_view",
         "simple_history": "staff_view|staff_edit",  # a POST there reverts to that version
         "import": "staff_edit", "process_import": "staff_405|staff_edit", "export": "staff_view",
+        "import_job": "own_import",  # the job of the staff member who started the import
     },
     "read_only": {  # rows written by the services only
         "changelist": "staff_view", "add": "no_staff", "change": "staff_view|no_staff",
@@ -149,6 +156,14 @@ FAMILIES = {
     "report_jobs": {
         "changelist": "staff_view", "add": "no_staff", "change": "staff_view|no_staff",
         "delete": "administrator", "history": "staff_view",
+    },
+    "import_jobs": {  # made by the import pages only; each staff member sees their own
+        "changelist": "staff_view", "add": "no_staff", "change": "own_row|no_staff",
+        "delete": "own_row_refused", "history": "own_row",
+    },
+    "login_locks": {  # those who manage accounts look and lift (delete); nobody edits
+        "changelist": "administrator", "add": "no_staff", "change": "administrator|no_staff",
+        "delete": "administrator", "history": "administrator",
     },
     "users": {
         "changelist": "administrator", "add": "administrator", "change": "administrator",
@@ -168,10 +183,20 @@ FAMILIES = {
         "change": "operator|operator_refused", "delete": "operator_refused",
         "history": "operator", "simple_history": "operator|operator_refused",
         "import": "city_host_only", "process_import": "city_host_only", "export": "operator",
+        "import_job": "city_host_only",
     },
     "city_queue": {
         "changelist": "operator", "add": "operator_refused", "change": "operator",
         "delete": "operator_refused", "history": "operator",
+    },
+    "platform_locks": {
+        "changelist": "operator", "add": "operator_refused",
+        "change": "operator|operator_refused", "delete": "operator", "history": "operator",
+    },
+    "platform_import_jobs": {
+        "changelist": "operator", "add": "operator_refused",
+        "change": "operator|operator_refused", "delete": "operator_refused",
+        "history": "operator",
     },
     "platform_rows": {
         "changelist": "operator", "add": "operator", "change": "operator",
@@ -191,6 +216,12 @@ TABLE = {
     "password_change_done":                     ("logged_in|logged_in_405", None),
     "after_login":                              ("public", None),
     "platform_home":                            (None, "public"),
+    "two_factor_verify":                        ("logged_in", "logged_in"),
+    "two_factor_setup":                         ("logged_in", "logged_in"),
+    "two_factor_recovery_codes":                ("logged_in", "logged_in"),
+    # --- the probes: answered at every host, before the host is looked up
+    "healthz":                                  ("public", "public"),
+    "readyz":                                   ("public", "public"),
     # --- the public pages of a city: GET only, each page with its PDF, CSV and JSON
     "public:home*":                             ("public|not_allowed", None),
     "public:council_list*":                     ("public|not_allowed", None),
@@ -251,6 +282,9 @@ TABLE = {
     "admin:auth_user_password_change":          ("administrator", "operator"),
     "admin:auth_group_*":                       ("family:groups", "family:platform_rows"),
     "admin:core_municipality_*":                ("family:municipalities", "family:platform_rows"),
+    "admin:axes_accessattempt_*":               ("family:login_locks", "family:platform_locks"),
+    "admin:core_importjob_*":                   ("family:import_jobs",
+                                                 "family:platform_import_jobs"),
     # --- councils
     "admin:councils_district_*":                (D, P),
     "admin:councils_populationrecord_*":        (D, P),
@@ -530,6 +564,39 @@ def test_platform_host(world, principal):
         expect_as=expect_as,
     )
     report(principal, PLATFORM_HOST, failures, count, elapsed)
+
+
+@pytest.mark.parametrize(
+    "urlconf, host", [(PLATFORM_URLCONF, PLATFORM_HOST), (CITY_URLCONF, CITY_HOST)]
+)
+def test_operator_without_a_second_factor_is_sent_to_set_one_up(world, settings, urlconf, host):
+    """With the second factor enforced, an operator with no authenticator app reaches no admin
+    page (but the logout): each GET and POST is sent to the setup page, and that page opens."""
+    settings.TWO_FACTOR_ENFORCED = True
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["operator"])
+    models, tables = admin_models(), {}
+    setup = reverse("two_factor_setup", urlconf=urlconf)
+    failures, count = [], 0
+    for route, _page in routes(urlconf):
+        if not route.key.startswith(("admin:", "route:admin/")) or route.key == "admin:logout":
+            continue
+        path = path_of(route, urlconf, *fill(route, world, models, tables)[:2])
+        for method in ("GET", "POST"):
+            response = request_once(client, method, path, host)
+            count += 1
+            want = f"{setup}?{urlencode({'next': path})}"
+            if response.status_code != 302 or response["Location"] != want:
+                failures.append(
+                    f"{method} {path}: {response.status_code} {response.get('Location')}"
+                )
+    assert count > 100
+    assert not failures, f"{len(failures)} of {count} admin requests not sent to {setup}:\n" + (
+        "\n".join(failures)
+    )
+    page = client.get(f"{setup}?next=/admin/", HTTP_HOST=host)
+    assert page.status_code == 200
+    assert "認証アプリ" in page.content.decode()
 
 
 # ------------------------------------------- the gaps the matrix found, with a full POST
