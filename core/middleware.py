@@ -132,8 +132,9 @@ class RequestSizeLimitMiddleware:
 def request_too_large(request, limit: int):
     from django.template.loader import render_to_string
 
-    megabytes = limit // (1024 * 1024)
-    body = render_to_string("413.html", {"limit_megabytes": megabytes})
+    megabyte = 1024 * 1024
+    size = f"{limit / megabyte:.0f}MB" if limit >= megabyte else f"{-(-limit // 1024)}KB"
+    body = render_to_string("413.html", {"limit": size})
     response = HttpResponse(body, status=413)
     # The body was not read: close the connection rather than read on through it.
     response["Connection"] = "close"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_label
+from core.validators import MaxYenValidator
 
 from .models import (
     Application,
@@ -122,7 +123,8 @@ class UploadsField(forms.FileField):
 
 
 class YenFormField(forms.IntegerField):
-    """Whole yen as typed by people: accepts 1,000, １０００, 1000円; refuses 1.5 and -1."""
+    """Whole yen as typed by people: accepts 1,000, １０００, 1000円; refuses 1.5, -1 and more
+    than ``core.validators.MAX_YEN``."""
 
     widget = forms.TextInput
     default_error_messages = {
@@ -138,6 +140,7 @@ class YenFormField(forms.IntegerField):
             if getattr(validator, "code", "") == "min_value":
                 validator.message = "金額は0円以上で入力してください。"
                 validator.code = "negative_amount"
+        self.validators.append(MaxYenValidator())
 
     def to_python(self, value):
         if isinstance(value, str):
