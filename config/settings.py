@@ -184,7 +184,6 @@ PDF_FONT_FILES = [
         env("PDF_FALLBACK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     ),
 ]
-PDF_CACHE_DIR = Path(env("PDF_CACHE_DIR", default=str(MEDIA_ROOT / "pdf-cache")))
 SUBSIDY_UPLOAD_MAX_BYTES = env.int("SUBSIDY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Hardening: content security policy, request limits, uploads, PDF cache ---
@@ -238,9 +237,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Images larger than this many pixels are refused before they are decoded.
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
-# Anonymous PDF renders: new renders per client per minute (cached PDFs are served freely),
-# and the total size of the PDF cache kept in the default storage (oldest evicted).
+# Anonymous PDF renders: new renders per client per minute (cached PDFs are served freely).
+# Rendered PDFs are kept in the default storage under PDF_CACHE_LOCATION, at most
+# PDF_CACHE_MAX_BYTES in all (oldest evicted).
 PDF_RENDERS_PER_MINUTE = env.int("PDF_RENDERS_PER_MINUTE", default=10)
+PDF_CACHE_LOCATION = env("PDF_CACHE_LOCATION", default="pdf-cache")
 PDF_CACHE_MAX_BYTES = env.int("PDF_CACHE_MAX_BYTES", default=500 * 1024 * 1024)
 
 LOGGING = {

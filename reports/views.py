@@ -50,6 +50,7 @@ class HomePage(PublicPage):
 
 class CouncilListPage(PublicPage):
     per_page = 100
+    query_parameters = ("q", "area", "page")
 
     def get_page(self, request, **kwargs):
         # Control characters (a NUL cannot even be compared on PostgreSQL) are dropped.
