@@ -333,6 +333,50 @@ def test_every_import_refuses_bad_rows_whole_and_in_japanese(
     assert outcomes["refused"] > 0
 
 
+def test_the_progress_import_refuses_bad_rows_whole(editor_user):
+    """The progress file (plans.resources, exported and re-imported by staff) with cells
+    replaced: no error of the import itself, a refused file changes nothing."""
+    from plans.models import ProgressEntry
+    from plans.resources import ProgressEntryResource
+    from tests.plans.factories import EntryFactory, PlanFactory, PlanItemFactory, PolicyFactory
+
+    plan = PlanFactory(title="第2次一関市地域協働推進計画")
+    policy = PolicyFactory(plan=plan, number="⑴", title="地域協働の仕組みと組織づくり")
+    for number in ("事業1", "事業2"):
+        item = PlanItemFactory(policy=policy, number=number, title=f"{number}の支援")
+        EntryFactory(item=item, fiscal_year=2020, done="支援した。")
+    exported = ProgressEntryResource(user=editor_user).export(
+        queryset=ProgressEntry.objects.filter(item__plan=plan).order_by("item__order")
+    )
+    columns = list(exported.headers)
+    base = [list(row) for row in exported]
+    outcomes = {"imported": 0, "refused": 0}
+
+    @FUZZ
+    @given(cells=st.dictionaries(st.integers(min_value=0, max_value=100), values, max_size=3))
+    def import_rows(cells):
+        rows = [list(row) for row in base]
+        for index, value in cells.items():
+            rows[index % len(rows)][(index // len(rows)) % len(columns)] = value
+        dataset = tablib.Dataset(*rows, headers=columns)
+        before = rows_now()
+        for dry_run in (True, False):
+            result = ProgressEntryResource(user=editor_user).import_data(
+                dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+            )
+            assert [str(e.error) for e in result.base_errors] == []
+            assert [str(e.error) for _n, errors in result.row_errors() for e in errors] == []
+            if result.has_validation_errors():
+                assert rows_now() == before
+                outcomes["refused"] += 1
+                return
+        outcomes["imported"] += 1
+        assert control_characters_in(rows_now()) == []
+
+    import_rows()
+    assert outcomes["refused"] > 0
+
+
 def test_the_fuzz_values_hold_what_they_should():
     assert any(CONTROL_CHARACTERS.search(v) for v in NASTY)
     assert any(re.search(r"[\U0001F300-\U0001FAFF]", v) for v in NASTY)

@@ -243,7 +243,7 @@ def test_the_ledger_exports_a_title_stored_with_control_characters(client, world
     from openpyxl import load_workbook
 
     app = application_in(world, Status.DECIDED, amount=50_000)
-    Application.objects.filter(pk=app.pk).update(title="防災\x00マップ\x1b作成\x0b")
+    Application.objects.filter(pk=app.pk).update(title="防災\x01マップ\x1b作成\x0b")
     client.force_login(world.viewer)
     url = reverse("admin:subsidies_application_ledger")
     assert client.get(url, {"fiscal_year": app.fiscal_year}).status_code == 200
@@ -255,3 +255,19 @@ def test_the_ledger_exports_a_title_stored_with_control_characters(client, world
     body = client.get(url, {"fiscal_year": app.fiscal_year, "format": "csv"}).content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert any("防災マップ作成" in row for row in rows)
+
+
+def test_an_import_with_control_characters_is_refused_whole_in_japanese(world):
+    from councils.models import District
+    from councils.resources import DistrictResource
+    from tests.staffing.importing import run_import
+
+    data = "地区コード,地区名,地区名（かな）,備考\nT-001,本町地区,ほんちょうちく,\nT-002,髙田\x1b地区,たかだちく,\n"
+    before = list(District.objects.order_by("pk").values())
+    result = run_import(DistrictResource, "districts.csv", data=data.encode("utf-8"))
+    assert [(p.row_label, p.column, p.code) for p in result.problems] == [
+        ("3行目", "地区名", "control_character")
+    ]
+    assert "使用できない制御文字（U+001B）が3文字目に含まれています。" in result.problems[0].message
+    assert list(District.objects.order_by("pk").values()) == before
+    assert not District.objects.filter(code__in=["T-001", "T-002"]).exists()
