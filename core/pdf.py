@@ -82,6 +82,12 @@ def pdf_from_html(html: str, *, base_url: str = "") -> bytes:
     pdf = cached_pdf(html)
     if pdf is not None:
         return pdf
+    return render_and_store(html, base_url=base_url)
+
+
+def render_and_store(html: str, *, base_url: str = "") -> bytes:
+    """Render ``html`` and keep the PDF in the city's cache (use when :func:`cached_pdf` found
+    none)."""
     pdf = _render(html, base_url or str(settings.BASE_DIR))
     _store(cache_name(html), pdf)
     return pdf

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
-from core.pdf import cached_pdf, claim_render, font_family, pdf_from_html
+from core.pdf import cached_pdf, claim_render, font_family, render_and_store
 from core.tables import Table, csv_response, json_response, quote_filename
 
 
@@ -69,7 +69,7 @@ class PublicPage(View):
                     retry_after = claim_render(client_address(request))
                     if retry_after:
                         return too_many_renders(request, retry_after)
-                pdf = pdf_from_html(html)
+                pdf = render_and_store(html)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f"inline; filename*=UTF-8''{quote_filename(page.filename)}.pdf"

@@ -141,8 +141,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 def test_no_csp_violation_in_the_browser(live_server, city, admin_user, settings, tmp_path):
-    """The main public page, a council's page with a chart, the portal home and the admin home
-    load in Chromium with no CSP violation reported in the console."""
+    """The main public page, a plan's indicators with a chart, the portal home and the admin
+    home load in Chromium with no CSP violation (nor a Permissions-Policy error) reported in
+    the console."""
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
@@ -191,7 +192,9 @@ def test_no_csp_violation_in_the_browser(live_server, city, admin_user, settings
                 assert response.status == 200, path
                 assert page.url == live_server.url + path, page.url  # not sent to the login
                 violations += [
-                    (path, text) for text in messages if "Content Security Policy" in text
+                    (path, text)
+                    for text in messages
+                    if "Content Security Policy" in text or "Permissions-Policy" in text
                 ]
                 context.close()
             browser.close()
