@@ -16,3 +16,22 @@ class CoreConfig(AppConfig):
             raise Http404(f"{opts.verbose_name}（ID {object_id}）は見つかりません。")
 
         admin.ModelAdmin._get_obj_does_not_exist_redirect = not_found
+
+        # Every text field of every form (portal, admin, login) refuses control characters
+        # other than tab and newline, next to the field; CityOwned.clean_fields does the same
+        # for rows validated without a form (imports, services). On the method, not on
+        # default_validators: form classes made before this runs (the admin's autodiscovery
+        # imports most of them) are covered too.
+        from django import forms
+
+        from core.validators import validate_no_control_characters
+
+        if not getattr(forms.CharField.validate, "refuses_control_characters", False):
+            validate = forms.CharField.validate
+
+            def validate_text(field, value):
+                validate(field, value)
+                validate_no_control_characters(value)
+
+            validate_text.refuses_control_characters = True
+            forms.CharField.validate = validate_text

@@ -7,15 +7,23 @@ through ``neutralise_cell``: such text gets a leading apostrophe, which spreadsh
 as plain text. Only text is touched: widgets in ``core.imports.cells`` render numbers as numbers
 (a refund of -120 stays the number -120).
 ``core.imports`` removes the apostrophe again, so an exported file imports unchanged.
+
+Control characters other than tab and newline are dropped from text: inputs refuse them
+(``core.validators``), but a row stored before that would make openpyxl refuse the whole
+workbook.
 """
 
 import tablib
+
+from core.validators import strip_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value):
-    """The value, with text that a spreadsheet would run as a formula made inert."""
+    """The value, with text that a spreadsheet would run as a formula made inert and control
+    characters dropped."""
+    value = strip_control_characters(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

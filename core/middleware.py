@@ -3,10 +3,12 @@ import time
 from contextlib import nullcontext
 from urllib.parse import urlencode
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
@@ -234,3 +236,68 @@ class SecurityLogMiddleware:
                 disposition=response["Content-Disposition"][:300],
             )
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with what the admin needs.
+
+    The admin pages (Django's, django-simple-history's, django-import-export's and ours) carry
+    <style> blocks and style attributes, so under ``CSP_ADMIN_PATH_PREFIX`` styles may be
+    inline. Scripts stay 'self' everywhere: the admin's are static files.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        prefix = getattr(settings, "CSP_ADMIN_PATH_PREFIX", "/admin/")
+        if not report_only and request.path_info.startswith(prefix):
+            parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Send a Permissions-Policy header refusing the browser features no page uses
+    (settings.PERMISSIONS_POLICY: feature → allowed origins, an empty list for none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in policy.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answer a Japanese 413 page to a request whose body is over ``REQUEST_MAX_BYTES``,
+    files included, before anything reads it. (Django's own DATA_UPLOAD_MAX_* limits cover
+    the form fields; what they refuse gets the Japanese 400 page.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "REQUEST_MAX_BYTES", None)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit and length > limit:
+            return request_too_large(request, limit)
+        return self.get_response(request)
+
+
+def request_too_large(request, limit: int):
+    from django.template.loader import render_to_string
+
+    megabyte = 1024 * 1024
+    size = f"{limit / megabyte:.0f}MB" if limit >= megabyte else f"{-(-limit // 1024)}KB"
+    body = render_to_string("413.html", {"limit": size})
+    response = HttpResponse(body, status=413)
+    # The body was not read: close the connection rather than read on through it.
+    response["Connection"] = "close"
+    return response

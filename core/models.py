@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.scoping import CityScopedManager
 from core.tenancy import current_municipality_id
+from core.validators import validate_no_control_characters
 
 
 class User(AbstractUser):
@@ -225,7 +226,23 @@ class CityOwned(models.Model):
         # The city comes from the city in force, never from a form: checking that it exists
         # would cost a query for every row validated (an import of 2,000 rows, 2,000 queries).
         exclude = {*(exclude or ()), "municipality"}
-        super().clean_fields(exclude=exclude)
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Every text a user sends (forms, admin, imports) is free of control characters:
+        # they break the Excel exports and some cannot be stored by PostgreSQL.
+        for field in self._meta.concrete_fields:
+            if field.name in exclude or field.name in errors:
+                continue
+            if isinstance(field, models.CharField | models.TextField):
+                try:
+                    validate_no_control_characters(getattr(self, field.attname))
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def validate_constraints(self, exclude=None):
         # The city is never a form field but is always set, so constraints that start with it

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import CityOwned, city_unique
 from core.scoping import CityScopedManager, CityScopedQuerySet
+from core.validators import MaxCountValidator
 
 
 class District(CityOwned):
@@ -53,13 +54,20 @@ class PopulationRecord(CityOwned):
     )
     as_of = models.DateField("基準日")
     population = models.IntegerField(
-        "人口", validators=[MinValueValidator(0, "人口は0以上で入力してください。")]
+        "人口",
+        validators=[
+            MinValueValidator(0, "人口は0以上で入力してください。"),
+            MaxCountValidator("人口"),
+        ],
     )
     households = models.IntegerField(
         "世帯数",
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, "世帯数は0以上で入力してください。")],
+        validators=[
+            MinValueValidator(0, "世帯数は0以上で入力してください。"),
+            MaxCountValidator("世帯数"),
+        ],
     )
     source = models.CharField("出典", max_length=100, default="住民基本台帳")
     history = HistoricalRecords(verbose_name="人口の変更履歴")

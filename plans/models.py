@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.calendar import FIRST_HALF, HALF_LABELS, SECOND_HALF, Period, fiscal_year_label
 from core.models import CityOwned, TransitionRecord, city_unique
+from core.validators import MaxCountValidator
 
 # Fiscal years a plan may name: 平成元年度 onwards, and not absurdly far ahead.
 FIRST_PLAN_YEAR = 1989
@@ -556,8 +557,12 @@ class ProgressEntry(CityOwned):
         help_text="年度全体の進捗なら空欄。",
     )
     done = models.TextField("実施内容", blank=True)
-    meetings = models.PositiveIntegerField("開催回数", null=True, blank=True)
-    participants = models.PositiveIntegerField("延べ参加人数", null=True, blank=True)
+    meetings = models.PositiveIntegerField(
+        "開催回数", null=True, blank=True, validators=[MaxCountValidator("開催回数")]
+    )
+    participants = models.PositiveIntegerField(
+        "延べ参加人数", null=True, blank=True, validators=[MaxCountValidator("延べ参加人数")]
+    )
     status = models.ForeignKey(
         ProgressStatus,
         on_delete=models.PROTECT,

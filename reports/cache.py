@@ -20,6 +20,7 @@ import hashlib
 import time
 from contextlib import nullcontext
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -79,11 +80,25 @@ def clear_public_cache_on_commit(sender, instance=None, **kwargs) -> None:
     transaction.on_commit(lambda: clear_public_cache(city_id))
 
 
-def page_key(request) -> str:
-    """The cache key of ``request``'s page: its city, both generations and its full path."""
+def normalised_query(request, parameters) -> str:
+    """``request``'s query string reduced to the ``parameters`` its page reads, each once
+    (the value the page uses), sorted: other parameters do not make another page."""
+    pairs = sorted(
+        (name, request.GET.get(name)) for name in parameters if request.GET.get(name, "") != ""
+    )
+    return urlencode(pairs)
+
+
+def page_key(request, parameters=None) -> str:
+    """The cache key of ``request``'s page: its city, both generations and its path with
+    its query string (only ``parameters`` of it when given)."""
     city = getattr(request, "municipality", None)
     city_id = city.pk if city is not None else tenancy.current_municipality_id()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    if parameters is None:
+        full_path = request.get_full_path()
+    else:
+        full_path = f"{request.path}?{normalised_query(request, parameters)}"
+    path = hashlib.sha256(full_path.encode()).hexdigest()
     if city_id is None:
         (shared,), own = _generations(SHARED_GENERATION_KEY), 0
     else:
@@ -94,12 +109,14 @@ def page_key(request) -> str:
 def cache_public(view):
     """Serve anonymous GET requests of ``view`` from the cache of the request's city."""
 
+    parameters = getattr(getattr(view, "view_class", None), "query_parameters", None)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             with _request_transaction():
                 return view(request, *args, **kwargs)
-        key = page_key(request)
+        key = page_key(request, parameters)
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -8,13 +8,14 @@ formats are rendered from it here, so no page writes its own PDF or CSV code.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
-from core.pdf import font_family, pdf_from_html
+from core.pdf import cached_pdf, claim_render, font_family, render_and_store
+from core.security_log import client_ip
 from core.tables import Table, csv_response, json_response, quote_filename
 
 
@@ -40,14 +41,18 @@ class Page:
 
 
 class PublicPage(View):
-    """Subclasses implement ``get_page(request, **kwargs) -> Page``."""
+    """Subclasses implement ``get_page(request, **kwargs) -> Page`` and name the query
+    parameters it reads in ``query_parameters``; the others are dropped before it runs, so
+    that they make no other page, cache entry or PDF."""
 
     formats = ("pdf", "csv", "json")
+    query_parameters: tuple[str, ...] = ()
 
     def get_page(self, request, **kwargs) -> Page:
         raise NotImplementedError
 
     def get(self, request, fmt=None, table=None, **kwargs):
+        request.GET = _only(request.GET, self.query_parameters)
         page = self.get_page(request, **kwargs)
         page.data_as_of = page.data_as_of or timezone.localdate()
         context = {**page.context, "page": page, "tables": page.tables_by_slug}
@@ -59,7 +64,14 @@ class PublicPage(View):
                 {**context, "pdf_font_family": font_family()},
                 request=request,
             )
-            response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+            pdf = cached_pdf(html)
+            if pdf is None:
+                if not request.user.is_authenticated:
+                    retry_after = claim_render(client_address(request))
+                    if retry_after:
+                        return too_many_renders(request, retry_after)
+                pdf = render_and_store(html)
+            response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f"inline; filename*=UTF-8''{quote_filename(page.filename)}.pdf"
             )
@@ -71,6 +83,29 @@ class PublicPage(View):
                 return json_response(page.json_data, page.filename)
             return json_response(page.table(table).records(), f"{page.filename}-{table}")
         raise Http404("形式が見つかりません。")
+
+
+def _only(query: QueryDict, names) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in query:
+            kept[name] = query[name]  # the last value, as QueryDict.get reads it
+    kept._mutable = False
+    return kept
+
+
+def client_address(request) -> str:
+    """The address anonymous PDF renders are counted by: the client's, behind the trusted
+    proxies too (the one the login lockout counts by)."""
+    return client_ip(request) or "unknown"
+
+
+def too_many_renders(request, retry_after: int) -> HttpResponse:
+    response = render(
+        request, "reports/too_many_renders.html", {"retry_after": retry_after}, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def public_paths(route: str, view, name: str) -> list:

@@ -23,6 +23,8 @@ def _year_param(request, years):
 
 
 class TransparencyPage(PublicPage):
+    query_parameters = ("year",)
+
     def get_page(self, request, **kwargs):
         grants = public_grants()
         years = sorted({g.fiscal_year for g in grants}, reverse=True)

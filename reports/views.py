@@ -5,6 +5,7 @@ from django.urls import reverse
 from core import terms
 from core.models import Municipality
 from core.tables import Table
+from core.validators import strip_control_characters
 from plans import selectors as plan_selectors
 
 from . import selectors
@@ -49,9 +50,11 @@ class HomePage(PublicPage):
 
 class CouncilListPage(PublicPage):
     per_page = 100
+    query_parameters = ("q", "area", "page")
 
     def get_page(self, request, **kwargs):
-        query = request.GET.get("q", "")[:50].strip()
+        # Control characters (a NUL cannot even be compared on PostgreSQL) are dropped.
+        query = strip_control_characters(request.GET.get("q", ""))[:50].strip()
         areas = selectors.council_areas()
         area = request.GET.get("area", "")
         if area not in areas:

@@ -17,6 +17,7 @@ from core.calendar import (
     wareki_date,
 )
 from core.models import CityOwned, city_unique
+from core.validators import MaxYenValidator
 from councils.models import Council
 from councils.selectors import established_on
 
@@ -206,14 +207,18 @@ class SecretariatEmployee(CityOwned):
     employer = models.CharField("雇用主", max_length=10, choices=Employer.choices)
     started_on = models.DateField("雇用開始日")
     ended_on = models.DateField("雇用終了日", null=True, blank=True, help_text="空欄は雇用中。")
-    monthly_salary = models.IntegerField("給与（月額・円）", validators=[_not_negative("給与")])
-    monthly_insurance = models.IntegerField(
+    monthly_salary = models.BigIntegerField(
+        "給与（月額・円）", validators=[_not_negative("給与"), MaxYenValidator()]
+    )
+    monthly_insurance = models.BigIntegerField(
         "社会保険料の事業主負担（月額・円）",
         default=0,
-        validators=[_not_negative("社会保険料")],
+        validators=[_not_negative("社会保険料"), MaxYenValidator()],
     )
-    yearly_health_check = models.IntegerField(
-        "健康診断料（年額・円）", default=0, validators=[_not_negative("健康診断料")]
+    yearly_health_check = models.BigIntegerField(
+        "健康診断料（年額・円）",
+        default=0,
+        validators=[_not_negative("健康診断料"), MaxYenValidator()],
     )
     note = models.CharField("摘要", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="事務局員の変更履歴")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_label
+from core.validators import MaxYenValidator
 
 from .models import (
     Application,
@@ -58,10 +59,13 @@ def sniff_content_type(upload) -> str | None:
 
 
 def validate_upload(upload) -> str:
-    """The upload's content type from its first bytes; ValidationError when not allowed.
+    """The upload's content type, from its first bytes and then by opening it as that type;
+    ValidationError when not allowed.
 
     Codes: empty_file, file_too_large (limit: settings.SUBSIDY_UPLOAD_MAX_BYTES),
-    file_type_not_allowed (only PDF, JPEG and PNG by content).
+    file_type_not_allowed (only PDF, JPEG and PNG by content), file_not_readable (it starts
+    like one but does not open as one: a PDF header followed by HTML), image_too_large (more
+    pixels than settings.UPLOAD_IMAGE_MAX_PIXELS).
     """
     limit = settings.SUBSIDY_UPLOAD_MAX_BYTES
     if upload.size == 0:
@@ -81,7 +85,76 @@ def validate_upload(upload) -> str:
             code="file_type_not_allowed",
             params={"name": upload.name},
         )
+    if content_type == "application/pdf":
+        _check_pdf(upload)
+    else:
+        _check_image(upload, content_type)
+    upload.seek(0)
     return content_type
+
+
+KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG画像", "image/png": "PNG画像"}
+
+
+def _not_readable(upload, content_type) -> ValidationError:
+    return ValidationError(
+        "「%(name)s」は%(kind)sとして開けません。ファイルが壊れているか、%(kind)sではありません。",
+        code="file_not_readable",
+        params={"name": upload.name, "kind": KIND_NAMES[content_type]},
+    )
+
+
+def _check_pdf(upload) -> None:
+    """Open the file with pypdf and read every page's size: a file that merely starts with
+    %PDF- does not get through."""
+    from pypdf import PdfReader
+
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages = reader.pages
+        if len(pages) == 0:
+            raise ValueError("no pages")
+        for page in pages:
+            _ = page.mediabox
+    except Exception as error:  # pypdf raises many kinds of error for a broken file
+        raise _not_readable(upload, "application/pdf") from error
+
+
+def _check_image(upload, content_type) -> None:
+    """Open the file with Pillow: its format must be the one its first bytes claim, its size
+    within the pixel limit (checked from the header, before anything is decoded), and the
+    whole image must decode."""
+    from PIL import Image, ImageFile
+
+    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
+    too_large = ValidationError(
+        "「%(name)s」は画素数が多すぎます（%(limit)s万画素まで）。縮小してから添付してください。",
+        code="image_too_large",
+        params={"name": upload.name, "limit": f"{limit // 10_000:,}"},
+    )
+    expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[content_type]
+    upload.seek(0)
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported (for every thread);
+    # a truncated upload must still fail here.
+    load_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(upload, formats=[expected]) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise too_large
+            image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own limit, met before ours is checked
+        raise too_large from None
+    except Exception as error:  # UnidentifiedImageError, OSError (truncated), SyntaxError
+        raise _not_readable(upload, content_type) from error
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = load_truncated
 
 
 def _mb(size: int) -> str:
@@ -122,7 +195,8 @@ class UploadsField(forms.FileField):
 
 
 class YenFormField(forms.IntegerField):
-    """Whole yen as typed by people: accepts 1,000, １０００, 1000円; refuses 1.5 and -1."""
+    """Whole yen as typed by people: accepts 1,000, １０００, 1000円; refuses 1.5, -1 and more
+    than ``core.validators.MAX_YEN``."""
 
     widget = forms.TextInput
     default_error_messages = {
@@ -138,6 +212,7 @@ class YenFormField(forms.IntegerField):
             if getattr(validator, "code", "") == "min_value":
                 validator.message = "金額は0円以上で入力してください。"
                 validator.code = "negative_amount"
+        self.validators.append(MaxYenValidator())
 
     def to_python(self, value):
         if isinstance(value, str):

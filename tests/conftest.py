@@ -24,11 +24,18 @@ def test_hosts(settings):
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploads, stored imports and cached PDFs go to a folder of the test's own, never into
-    the project's media/ (a test may still point them elsewhere)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
+def media_root(settings, tmp_path_factory):
+    """Uploads and the PDF cache (kept in the default storage) go to a folder of the test's
+    own, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def pdf_render_limit(settings):
+    """Tests crawl every PDF of a city as one anonymous client; tests/reports/test_pdf_limits.py
+    tests the limit itself."""
+    settings.PDF_RENDERS_PER_MINUTE = 10_000
 
 
 @pytest.fixture(autouse=True)

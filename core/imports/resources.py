@@ -24,6 +24,8 @@ from simple_history.utils import (
     get_history_manager_for_model,
 )
 
+from core.validators import strip_control_characters, validate_no_control_characters
+
 from .cells import LookupWidget, is_blank, normalised
 
 # --------------------------------------------------------------------------- problems
@@ -227,6 +229,32 @@ class JapaneseModelResource(ModelResource):
         missing = [c for c in self.get_required_columns() if c not in dataset.headers]
         if missing:
             self.refuse(dataset, [header_problem(c, dataset.headers) for c in missing])
+        # Before any row is looked up: PostgreSQL cannot even compare text holding a NUL.
+        controls = self.control_character_problems(dataset)
+        if controls:
+            self.refuse(dataset, controls)
+
+    def control_character_problems(self, dataset) -> list[ImportProblem]:
+        """A problem for every cell holding a control character other than tab and newline."""
+        problems = []
+        for number, row in enumerate(dataset, start=1):
+            for column, value in zip(dataset.headers, row, strict=False):
+                if not isinstance(value, str):
+                    continue
+                try:
+                    validate_no_control_characters(value)
+                except ValidationError as error:
+                    problems.append(
+                        ImportProblem(
+                            row=self.file_row(number),
+                            column=column or "",
+                            message=error.messages[0],
+                            value=strip_control_characters(value)[:50],
+                            code=error.code,
+                            row_label=self.row_label(number),
+                        )
+                    )
+        return problems
 
     def known_columns(self) -> list[str]:
         return [f.column_name for f in self.fields.values()]

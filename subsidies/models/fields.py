@@ -6,6 +6,8 @@ from fractions import Fraction
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from core.validators import MAX_YEN, MaxYenValidator
+
 
 def validate_not_negative(value):
     if value is not None and value < 0:
@@ -14,13 +16,13 @@ def validate_not_negative(value):
         )
 
 
-class YenField(models.IntegerField):
-    """Whole yen, never negative.
+class YenField(models.BigIntegerField):
+    """Whole yen, never negative and at most ``core.validators.MAX_YEN``, in a 64-bit column.
 
     Unlike IntegerField, refuses 1.5 (or "1.5") instead of truncating it to 1.
     """
 
-    default_validators = [validate_not_negative]
+    default_validators = [validate_not_negative, MaxYenValidator()]
     default_error_messages = {"invalid": "金額は円単位の整数で入力してください。"}
 
     def to_python(self, value):
@@ -36,7 +38,11 @@ class YenField(models.IntegerField):
         return super().to_python(value)
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("error_messages", {"invalid": self.error_messages["invalid"]})
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": self.error_messages["invalid"], "max_value": MaxYenValidator.message},
+        )
+        kwargs.setdefault("max_value", MAX_YEN)
         return super().formfield(**kwargs)
 
 

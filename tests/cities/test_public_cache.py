@@ -21,7 +21,7 @@ B_HOST = "yamaguchi.test"
 
 @pytest.fixture(autouse=True)
 def fresh(settings, tmp_path):
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     cache.clear()
 
@@ -108,14 +108,14 @@ def test_a_change_with_no_city_in_force_clears_every_city(client, b):
 
 def test_the_pdf_cache_is_kept_per_city(settings):
     html = "<html><body><p>同じ内容</p></body></html>"
-    with mock.patch.object(pdf_module, "_render", return_value=b"%PDF-a") as render:
+    with mock.patch.object(pdf_module, "_render", return_value=b"%PDF-a\n%%EOF\n") as render:
         first = pdf_module.pdf_from_html(html)
         assert pdf_module.pdf_from_html(html) == first
         assert render.call_count == 1
-        render.return_value = b"%PDF-b"
+        render.return_value = b"%PDF-b\n%%EOF\n"
         with tenancy.city_scope(make_city("yamaguchi")) as b:
-            assert pdf_module.pdf_from_html(html) == b"%PDF-b"
+            assert pdf_module.pdf_from_html(html) == b"%PDF-b\n%%EOF\n"
         assert render.call_count == 2
-        assert pdf_module.pdf_from_html(html) == b"%PDF-a"  # 一関市's file, still its own
-    folders = sorted(p.name for p in settings.PDF_CACHE_DIR.iterdir())
+        assert pdf_module.pdf_from_html(html) == b"%PDF-a\n%%EOF\n"  # 一関市's file, still its own
+    folders = sorted(p.name for p in (settings.MEDIA_ROOT / settings.PDF_CACHE_LOCATION).iterdir())
     assert folders == sorted([f"city-{tenancy.current_municipality_id()}", f"city-{b.pk}"])

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from subsidies.models import Application, Attachment
+from tests.security.files import image_bytes, pdf_bytes
 from tests.subsidies.http import application_data, portal
 
 pytestmark = pytest.mark.django_db
 
 FILES = {
-    "pdf": (b"%PDF-1.7\n%\xe2\xe3\n" + b"1" * 100, "application/pdf"),
-    "jpeg": (b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"1" * 100, "image/jpeg"),
-    "png": (b"\x89PNG\r\n\x1a\n" + b"1" * 100, "image/png"),
+    "pdf": (pdf_bytes(), "application/pdf"),
+    "jpeg": (image_bytes("jpeg"), "image/jpeg"),
+    "png": (image_bytes("png"), "image/png"),
 }
 
 
@@ -66,8 +67,8 @@ def test_other_types_refused_whatever_the_name(sec, world, name, content):
 
 def test_too_large_refused_at_the_setting(sec, world, settings):
     settings.SUBSIDY_UPLOAD_MAX_BYTES = 1000
-    ok = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * 995)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 996)
+    ok = SimpleUploadedFile("ok.pdf", pdf_bytes(1000))
+    big = SimpleUploadedFile("big.pdf", pdf_bytes(1001))
     response = sec.post(portal("new"), {**application_data(world, action="save"), "files": [big]})
     assert response.status_code == 200
     assert [e.code for e in response.context["uploads"].errors.as_data()["files"]] == [

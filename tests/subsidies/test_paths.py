@@ -286,11 +286,13 @@ def test_proxy_draft_refused_for_the_secretary_of_the_council(client, world):
 def test_report_attachments_are_kept_as_receipts(sec, staff, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.security.files import image_bytes
+
     application = file_and_submit(sec, world)
     staff_post(staff, application, "decide", amount="120000", decided_on=START.isoformat())
     data = {
         "report_text": "実施しました。",
-        "files": [SimpleUploadedFile("領収書.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)],
+        "files": [SimpleUploadedFile("領収書.png", image_bytes("png"))],
     }
     data.update(lines_data([(world.juyohi.pk, "印刷", "100000")]))
     assert sec.post(portal("report", application.pk), data).status_code == 302
