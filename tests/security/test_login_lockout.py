@@ -58,7 +58,9 @@ def test_the_page_says_until_when_the_lock_lasts(client, clerk):
     from django.utils import timezone
 
     until = timezone.localtime(attempt.attempt_time) + timezone.timedelta(minutes=30)
-    assert f"{until.month}月{until.day}日 {until:%H:%M}を過ぎると" in response.content.decode()
+    reiwa = until.year - 2018  # 令和元年 = 2019
+    expected = f"令和{reiwa}年{until.month}月{until.day}日 {until:%H:%M}を過ぎると"
+    assert expected in response.content.decode()
 
 
 def test_refused_attempts_during_the_lock_do_not_move_its_end(client, clerk):
