@@ -406,9 +406,9 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Two-factor (django-otp, TOTP and recovery codes): platform operators always, a city's staff
-# when its 自治体設定 asks. Off in the test suite, whose other tests log operators in with
-# force_login; tests/security turn it on.
-TWO_FACTOR_ENFORCED = not TESTING
+# when its 自治体設定 asks. (The test suite turns it off for tests that log operators in with
+# force_login, tests/conftest.py; tests/security turn it back on.)
+TWO_FACTOR_ENFORCED = True
 TWO_FACTOR_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = "地域協働ポータル"
 

@@ -32,6 +32,13 @@ def media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def two_factor_off(settings):
+    """Most tests log staff and operators in with force_login; the tests of the second factor
+    (tests/security) turn it back on."""
+    settings.TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture(autouse=True)
 def pdf_render_limit(settings):
     """Tests crawl every PDF of a city as one anonymous client; tests/reports/test_pdf_limits.py
     tests the limit itself."""
