@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -291,11 +291,12 @@ def _population_on(day: date):
         .order_by("-as_of", "-pk")
         .values("population")[:1]
     )
+    # SUM as a plain function: one aggregate over the council's links, no GROUP BY (and no
+    # sort) inside the subquery that runs once per council.
     per_council = (
         Council.districts.through.objects.filter(council_id=OuterRef("pk"))
         .annotate(value=latest)
-        .values("council_id")
-        .annotate(total=Sum("value"))
+        .annotate(total=Func(F("value"), function="SUM"))
         .values("total")
     )
     return Subquery(per_council)
