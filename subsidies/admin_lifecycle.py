@@ -160,11 +160,21 @@ class CouncilFilter(admin.RelatedOnlyFieldListFilter):
     MAX_CHOICES = 100
 
     def field_choices(self, field, request, model_admin):
-        choices = super().field_choices(field, request, model_admin)
-        if len(choices) <= self.MAX_CHOICES:
-            return choices
-        chosen = {str(value) for value in self.lookup_val or ()}
-        return [choice for choice in choices if str(choice[0]) in chosen]
+        # At most MAX_CHOICES + 1 ids are read to know whether to list them.
+        ids = list(
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}_id", flat=True)
+            .distinct()[: self.MAX_CHOICES + 1]
+        )
+        if len(ids) > self.MAX_CHOICES:
+            ids = [int(value) for value in self.lookup_val or () if str(value).isdigit()]
+            if not ids:
+                return []
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": ids}, ordering=ordering
+        )
 
     def has_output(self):
         # The admin applies only the filters it shows: keep a chosen council applied.
