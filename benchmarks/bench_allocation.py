@@ -22,7 +22,7 @@ def _timed(label, func):
 
 
 def run():
-    from core import roles
+    from core import roles, tenancy
     from core.models import User
     from core.money import yen_amount
     from councils.models import Stage
@@ -63,7 +63,9 @@ def run():
     print(f"  CSV {len(csv_bytes) / 1024:.0f} KB, Excel {len(xlsx_bytes) / 1024:.0f} KB")
 
     groups = roles.ensure_staff_groups()
-    user = User.objects.create(username="bench-admin", is_staff=True)
+    user = User.objects.create(
+        username="bench-admin", is_staff=True, municipality=tenancy.current_municipality()
+    )
     user.groups.add(groups[roles.ADMINISTRATOR])
     client = Client()
     client.force_login(user)
@@ -74,6 +76,9 @@ def run():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages):
+        status = client.get(url + "?fiscal_year=2026").status_code
+        if status != 200:  # a redirect to the login page would be timed as the page
+            raise SystemExit(f"the admin page answered {status}, not 200")
         _timed("admin page (HTML, 7,200 rows)", lambda: client.get(url + "?fiscal_year=2026"))
         _, page_queries, _ = measured(lambda: client.get(url + "?fiscal_year=2026"))
         verdict = "meets" if page_queries <= MAX_QUERIES else "misses"

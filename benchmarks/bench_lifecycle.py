@@ -24,7 +24,7 @@ def _timed(label, func, repeat=REPEAT):
 
 
 def run():
-    from core import roles
+    from core import roles, tenancy
     from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
     from core.models import User
     from councils.models import CouncilSecretary
@@ -62,9 +62,10 @@ def run():
     )
 
     groups = roles.ensure_staff_groups()
-    staff = User.objects.create(username="bench-editor", is_staff=True)
+    city = tenancy.current_municipality()  # a user of no city counts as logged out here
+    staff = User.objects.create(username="bench-editor", is_staff=True, municipality=city)
     staff.groups.add(groups[roles.EDITOR])
-    secretary = User.objects.create(username="bench-secretary")
+    secretary = User.objects.create(username="bench-secretary", municipality=city)
     council = councils[0]
     CouncilSecretary.objects.create(council=council, user=secretary, started_on=today)
     staff_client, secretary_client = Client(), Client()

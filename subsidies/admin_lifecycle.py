@@ -149,6 +149,38 @@ class EventInline(ReadOnlyInline):
         return format_html_join("", "{}<br>", ((line,) for line in obj.change_lines)) or "—"
 
 
+class CouncilFilter(admin.RelatedOnlyFieldListFilter):
+    """地域協働体: a link per council with applications, up to ``MAX_CHOICES`` councils.
+
+    A city with more finds a council with the search box (it searches council names):
+    2,000 links took nine tenths of the review queue's time. ``?council__id__exact=``
+    still filters either way, and the chosen council is then the one link shown.
+    """
+
+    MAX_CHOICES = 100
+
+    def field_choices(self, field, request, model_admin):
+        # At most MAX_CHOICES + 1 ids are read to know whether to list them.
+        ids = list(
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}_id", flat=True)
+            .distinct()[: self.MAX_CHOICES + 1]
+        )
+        if len(ids) > self.MAX_CHOICES:
+            ids = [int(value) for value in self.lookup_val or () if str(value).isdigit()]
+            if not ids:
+                return []
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": ids}, ordering=ordering
+        )
+
+    def has_output(self):
+        # The admin applies only the filters it shows: keep a chosen council applied.
+        return super().has_output() or bool(self.lookup_val)
+
+
 @admin.register(Application)
 class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
     """The review queue (changelist) and the application page."""
@@ -188,7 +220,7 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
         "programme",
         FiscalYearFilter,
         OverdueFilter,
-        ("council", admin.RelatedOnlyFieldListFilter),
+        ("council", CouncilFilter),
         "proxy_entry",
     )
     list_select_related = ("council", "programme")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -248,19 +248,28 @@ def allocation_for(
         labour = {pk: registered.get(pk, 0) for pk, _name, _stage in councils}
         decided = labour_decided(fiscal_year) if decided_labour is None else decided_labour
     previous_grants = previous_grants or {}
+    pays_labour = rule.labour_eligible
+    populations_get, grants_get = populations.get, previous_grants.get
+    labour_get, decided_get = labour.get, decided.get
+    # Per council only what differs: the engine works out the rule's part once.
+    ceilings = engine.council_ceilings(
+        terms,
+        fiscal_year=fiscal_year,
+        councils=[
+            (
+                stage,
+                populations_get(pk) if population_date else None,
+                grants_get(pk, ()),
+                labour_get(pk) if pays_labour else None,
+                decided_get(pk, 0),
+            )
+            for pk, _name, stage in councils
+        ],
+    )
     rows, excluded = [], []
-    for pk, name, stage in councils:
-        population = populations.get(pk) if population_date else None
-        ceiling = engine.council_ceiling(
-            terms,
-            stage=stage,
-            fiscal_year=fiscal_year,
-            population=population,
-            previous_grants=previous_grants.get(pk, ()),
-            labour_cost=labour.get(pk) if rule.labour_eligible else None,
-            labour_decided=decided.get(pk, 0),
-        )
-        row = AllocationRow(pk, name, stage, population, ceiling, labour.get(pk))
+    for (pk, name, stage), ceiling in zip(councils, ceilings, strict=True):
+        population = populations_get(pk) if population_date else None
+        row = AllocationRow(pk, name, stage, population, ceiling, labour_get(pk))
         (rows if ceiling.eligible else excluded).append(row)
     return Allocation(
         programme=programme,
@@ -282,11 +291,12 @@ def _population_on(day: date):
         .order_by("-as_of", "-pk")
         .values("population")[:1]
     )
+    # SUM as a plain function: one aggregate over the council's links, no GROUP BY (and no
+    # sort) inside the subquery that runs once per council.
     per_council = (
         Council.districts.through.objects.filter(council_id=OuterRef("pk"))
         .annotate(value=latest)
-        .values("council_id")
-        .annotate(total=Sum("value"))
+        .annotate(total=Func(F("value"), function="SUM"))
         .values("total")
     )
     return Subquery(per_council)
