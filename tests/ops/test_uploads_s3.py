@@ -10,11 +10,12 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from subsidies.models import Attachment
+from tests.security.files import image_bytes
 from tests.subsidies.http import application_data, portal
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"2" * 200
+PNG = image_bytes("PNG")  # a real image: uploads are decoded, not sniffed
 BUCKET = "kyodo-uploads"
 
 
