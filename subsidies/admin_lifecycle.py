@@ -160,21 +160,21 @@ class CouncilFilter(admin.RelatedOnlyFieldListFilter):
     MAX_CHOICES = 100
 
     def field_choices(self, field, request, model_admin):
-        # At most MAX_CHOICES + 1 ids are read to know whether to list them.
-        ids = list(
-            model_admin.get_queryset(request)
-            .order_by()
-            .values_list(f"{self.field_path}_id", flat=True)
-            .distinct()[: self.MAX_CHOICES + 1]
+        # One query reads at most MAX_CHOICES + 1 councils with applications, to know
+        # whether to list them; only a city with more pays a second for the chosen one.
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        councils = field.related_model._default_manager.filter(
+            pk__in=model_admin.get_queryset(request).values(f"{self.field_path}_id")
         )
-        if len(ids) > self.MAX_CHOICES:
+        if ordering:
+            councils = councils.order_by(*ordering)
+        listed = list(councils[: self.MAX_CHOICES + 1])
+        if len(listed) > self.MAX_CHOICES:
             ids = [int(value) for value in self.lookup_val or () if str(value).isdigit()]
             if not ids:
                 return []
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(
-            include_blank=False, limit_choices_to={"pk__in": ids}, ordering=ordering
-        )
+            listed = list(councils.filter(pk__in=ids))
+        return [(council.pk, str(council)) for council in listed]
 
     def has_output(self):
         # The admin applies only the filters it shows: keep a chosen council applied.
