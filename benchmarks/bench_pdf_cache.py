@@ -55,7 +55,7 @@ def timed(app, path: str) -> tuple[float, bytes]:
 def run():
     from tests.factories import CouncilFactory
 
-    settings.PDF_CACHE_DIR = tempfile.mkdtemp()
+    settings.MEDIA_ROOT = tempfile.mkdtemp()  # the PDF cache is kept in the default storage
     council = CouncilFactory(name="計測地域協働体")
     django_app = WSGIHandler()
     url = f"/councils/{council.pk}/pdf/"

@@ -75,7 +75,7 @@ def _measure(client, url, runs=5):
 
 
 def run():
-    settings.PDF_CACHE_DIR = tempfile.mkdtemp()
+    settings.MEDIA_ROOT = tempfile.mkdtemp()  # the PDF cache is kept in the default storage
     councils = _seed()
     client = Client()
     for label, url in (
@@ -110,7 +110,7 @@ def run():
         return original(html, base_url)
 
     pdf._render = capture
-    settings.PDF_CACHE_DIR = tempfile.mkdtemp()
+    settings.MEDIA_ROOT = tempfile.mkdtemp()  # the PDF cache is kept in the default storage
     cache.clear()
     client.get(url)
     pdf._render = original

@@ -176,7 +176,6 @@ def city_b(db, private_media):
 @pytest.fixture
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
     return settings.MEDIA_ROOT
 
 

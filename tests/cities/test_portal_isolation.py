@@ -28,7 +28,6 @@ REFUSAL = "この自治体（山口市）のポータルの利用者ではない
 def private_media(settings, tmp_path):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ LIMITS = {"home": 15, "list": 6, "detail": 10, "plan": 14}
 def private_media(settings, tmp_path):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
 
 
 def add_cities(count):

@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 def private_media(settings, tmp_path):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
 
 
 def test_yamaguchis_portal_says_its_own_words(client):

@@ -22,7 +22,6 @@ B_HOST = "yamaguchi.test"
 
 @pytest.fixture(autouse=True)
 def fresh(settings, tmp_path):
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     cache.clear()

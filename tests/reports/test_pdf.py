@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings, tmp_path):
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
     cache.clear()
 
 

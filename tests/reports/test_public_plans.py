@@ -20,7 +20,6 @@ SECRET_WORDS = ("下書きの計画", "未承認の実施内容", "承認済み�
 
 @pytest.fixture(autouse=True)
 def fresh(settings, tmp_path):
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
     cache.clear()
 
 

@@ -22,7 +22,6 @@ MOST = 12
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
 
 
 def queries(client, url) -> int:

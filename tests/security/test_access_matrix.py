@@ -413,25 +413,17 @@ def test_every_url_has_a_row(urlconf):
     )
 
 
-@pytest.fixture(scope="session")
-def pdf_cache(tmp_path_factory):
-    """One PDF cache for every principal: a public page's PDF is rendered once, not nine times."""
-    return tmp_path_factory.mktemp("matrix-pdf-cache")
-
-
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Uploads and PDFs in a folder of the test's; the whole-city report is queued, not
     rendered inline, so that each request stays short (and a refusal that fails writes
     nothing into the project)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture
-def world(city, settings, pdf_cache):
-    settings.PDF_CACHE_DIR = pdf_cache
+def world(city, settings):
     built = build_world(city)
     cache.clear()
     return built

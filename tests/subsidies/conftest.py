@@ -13,7 +13,6 @@ from .lifecycle import YEAR, World
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
     settings.MANAGERS = [("補助金担当", "hojokin@city.example.jp")]
     return settings.MEDIA_ROOT
 
