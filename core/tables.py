@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -13,6 +15,19 @@ from django.http import HttpResponse
 from core.calendar import wareki_date
 from core.exports import neutralise_cell
 from core.terms import fiscal_year
+
+# A date, fiscal year or period in the Japanese era (令和6年度, 令和8年3月31日,
+# 平成24年度上半期, 令和6年度（2024年度）): short, and unreadable when broken inside.
+ERA_TEXT = re.compile(r"^(令和|平成|昭和|大正|明治)[元\d]{1,2}年\S{0,14}$")
+
+
+class Cell(NamedTuple):
+    """One cell as the HTML page shows it."""
+
+    text: str
+    is_number: bool
+    label: str  # its column's header, written beside the value when rows stack on a phone
+    nowrap: bool  # a number or an era date: kept on one line
 
 
 @dataclass
@@ -37,6 +52,16 @@ class Table:
                 for i, v in enumerate(row)
             ]
             for row in self.rows
+        ]
+
+    def cells(self) -> list[list[Cell]]:
+        """``display_rows`` with each cell's column header and whether it may wrap."""
+        return [
+            [
+                Cell(text, is_number, label, is_number or bool(ERA_TEXT.match(text)))
+                for (text, is_number), label in zip(row, self.columns, strict=True)
+            ]
+            for row in self.display_rows()
         ]
 
     def records(self) -> list[dict]:

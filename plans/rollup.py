@@ -54,6 +54,20 @@ class RollupTable:
     def has_missing_entries(self) -> bool:
         return self.total.no_entry.count > 0
 
+    @property
+    def labelled_rows(self) -> tuple[tuple[RollupRow, tuple[tuple[str, RollupCell], ...]], ...]:
+        """Each row with its cells paired with their column's label (a phone shows each row
+        as a card, every cell beside its label)."""
+        return tuple((row, self._labelled(row)) for row in self.rows)
+
+    @property
+    def labelled_total(self) -> tuple[tuple[str, RollupCell], ...]:
+        """The total row's cells paired with their column's label."""
+        return self._labelled(self.total)
+
+    def _labelled(self, row: RollupRow) -> tuple[tuple[str, RollupCell], ...]:
+        return tuple(zip(self.columns, row.cells, strict=True))
+
 
 def _row(label: str, counts: Sequence[int], no_entry: int, items: int) -> RollupRow:
     return RollupRow(
