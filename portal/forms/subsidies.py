@@ -32,15 +32,17 @@ class ReportForm(forms.Form):
 class PendingUploads:
     """Files chosen on an application form that was not saved yet, so that a rejected form
     keeps them: each is stored in the default storage under a random key and listed in the
-    user's session. The page carries only the keys; a key of another session is unknown
-    here and ignored."""
+    user's session with the form it was chosen on (its ``form_token``), so that two forms
+    open side by side do not drop each other's files. The page carries only the keys; a
+    key of another session is unknown here and ignored."""
 
     SESSION_KEY = "subsidy_pending_uploads"
     FOLDER = "pending-uploads"
     LIMIT = 20  # per session: an abandoned form cannot pile up files without end
 
-    def __init__(self, session):
+    def __init__(self, session, form_token: str = ""):
         self.session = session
+        self.form_token = form_token
         self.items: dict[str, dict] = dict(session.get(self.SESSION_KEY, {}))
 
     def _save(self) -> None:
@@ -57,15 +59,22 @@ class PendingUploads:
             "path": path,
             "content_type": content_type,
             "size": upload.size,
+            "form": self.form_token,
         }
         self._save()
         return key
 
     def keep_only(self, keys) -> list[str]:
-        """Keep the files whose keys the page sent back (in that order); the others, which
-        the secretary unticked, are deleted. Returns the kept keys."""
+        """Keep the files whose keys the page sent back (in that order); the others of this
+        form, which the secretary unticked, are deleted. Returns the kept keys."""
         kept = [key for key in dict.fromkeys(keys) if key in self.items]
-        self.discard([key for key in self.items if key not in kept])
+        self.discard(
+            [
+                key
+                for key, item in self.items.items()
+                if key not in kept and item.get("form") == self.form_token
+            ]
+        )
         return kept
 
     def listed(self, keys) -> list[dict]:

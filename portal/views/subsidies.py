@@ -121,11 +121,11 @@ def _edit(request, application=None):
     chosen files (as pending uploads)."""
     programme, year, rule = _choice(request, application)
     categories = _categories(rule)
-    pending = PendingUploads(request.session)
     opening_labour = None
     lines = services.stored_lines(application, LineKind.PLAN) if application else []
     if request.method == "POST":
         token = request.POST.get("form_token", "")
+        pending = PendingUploads(request.session, token)
         form = ApplicationForm(request.POST, instance=application, rule=rule)
         # Validated against every category, so that one outside the rule is named as such.
         formset = line_formset(request.POST, lines=lines)
@@ -144,6 +144,7 @@ def _edit(request, application=None):
         _offer_rule_categories(formset, categories)
     else:
         token = secrets.token_urlsafe(24)
+        pending = PendingUploads(request.session, token)
         initial = {"programme": programme, "fiscal_year": year} if application is None else None
         if application is None and programme is not None:
             lines = services.opening_lines(

@@ -80,7 +80,9 @@ def test_link_preselects_programme_year_and_the_whole_fiscal_year(sec, world):
     # Only the rule's categories are offered on a line.
     choices = [c for _value, c in form.fields["programme"].choices]
     assert "活動費補助金" in choices
-    line_choices = [str(c) for _v, c in response.context["formset"].forms[0]["category"].field.choices]
+    line_choices = [
+        str(c) for _v, c in response.context["formset"].forms[0]["category"].field.choices
+    ]
     assert line_choices == ["選んでください", "報償費", "需用費"]
 
 
@@ -166,7 +168,9 @@ def test_rejected_form_keeps_typed_values_and_the_chosen_file(sec, world):
 def test_a_bad_file_on_the_second_submit_is_named_and_the_kept_one_stays(sec, world):
     data = application_data(world, lines=two_lines(world), title="")
     keys = kept_keys(sec.post(portal("new"), {**data, "files": [pdf()]}))
-    bad = SimpleUploadedFile("見積書.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    bad = SimpleUploadedFile(
+        "見積書.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
+    )
     data = {**data, "title": "防災マップの作成", "kept_uploads": keys, "files": [bad]}
     response = sec.post(portal("new"), data)
     assert response.status_code == 200
@@ -175,7 +179,9 @@ def test_a_bad_file_on_the_second_submit_is_named_and_the_kept_one_stays(sec, wo
         "file_type_not_allowed"
     ]
     body = response.content.decode()
-    assert '<a href="#id_files">添付書類: 「見積書.pdf」はPDF・JPEG・PNGのいずれでもありません' in body
+    assert (
+        '<a href="#id_files">添付書類: 「見積書.pdf」はPDF・JPEG・PNGのいずれでもありません' in body
+    )
     assert kept_keys(response) == keys
     data.pop("files")
     assert sec.post(portal("new"), data).status_code == 302
@@ -203,7 +209,9 @@ def test_another_sessions_key_attaches_nothing(sec, world, client):
 
 
 def test_engine_refusal_marks_the_amount_next_to_it(sec, world):
-    response = sec.post(portal("new"), application_data(world, amount="250000", lines=two_lines(world)))
+    response = sec.post(
+        portal("new"), application_data(world, amount="250000", lines=two_lines(world))
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert '<a href="#id_requested_amount">申請額（円）: 申請額 250,000円 は' in body

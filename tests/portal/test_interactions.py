@@ -98,6 +98,7 @@ def test_filing_on_a_phone_takes_few_interactions(live_server, browser, secretar
     act.fill("#id_username", secretary.username)
     act.fill("#id_password", PASSWORD)
     act.click("main button[type=submit]")
+    shot(page, "home-375")
     act.click("main >> text=新しく申請する")
     act.fill("#id_title", "防災マップの作成")
     act.select("#id_lines-0-category", "需用費")
@@ -124,6 +125,7 @@ def test_the_form_after_a_rejected_submit_has_no_serious_axe_violations(
     live_server, browser, secretary, world, tmp_path
 ):
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
 
     plan = tmp_path / "事業計画書.pdf"
     plan.write_bytes(pdf_bytes())
@@ -140,9 +142,13 @@ def test_the_form_after_a_rejected_submit_has_no_serious_axe_violations(
         page.click("button[name=confirm]")  # no 事業名: rejected
         assert page.locator(".error-summary a[href='#id_title']").count() == 1
         assert "添付済み: 事業計画書.pdf" in page.inner_text("main")
+        expect(page.locator(".js-grant-amount")).to_have_text("¥120,000")
         shot(page, f"rejected-{width}")
         for violation in Axe().run(page).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 failures.append((width, violation["id"], violation["help"]))
+        if SCREENSHOTS:
+            page.goto(live_server.url + reverse("subsidies_portal:list"))
+            shot(page, f"list-{width}")
         page.close()
     assert failures == []
