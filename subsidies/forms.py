@@ -237,11 +237,16 @@ def fiscal_year_choices(today=None) -> list[tuple[int, str]]:
 
 
 class ApplicationForm(forms.ModelForm):
+    """The whole application on one page. With ``rule`` (the programme's rule for the year)
+    it asks only what that rule needs: テーマ only when the rule limits applications per
+    theme. A new application's project period starts as the whole fiscal year."""
+
     fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
     requested_amount = YenFormField(
         label="申請額（円）",
         required=False,
-        help_text="確認画面で計算上の交付可能額を表示します。それを超える額は申請できません。",
+        help_text="空欄のままなら、計算上の交付可能額（下に表示）で申請します。"
+        "それを超える額は申請できません。",
     )
 
     class Meta:
@@ -259,35 +264,36 @@ class ApplicationForm(forms.ModelForm):
         widgets = {
             "work_starts_on": DateInput(),
             "work_ends_on": DateInput(),
-            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rule=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = SubsidyProgramme.objects.order_by("sort_order", "code")
         self.fields["programme"].empty_label = "選んでください"
         self.fields["fiscal_year"].choices = fiscal_year_choices()
+        if rule is not None and not rule.max_applications_per_theme:
+            del self.fields["theme"]
         if not self.instance.pk:
-            self.initial.setdefault("fiscal_year", calendar.fiscal_year(timezone.localdate()))
+            year = self.initial.setdefault(
+                "fiscal_year", calendar.fiscal_year(timezone.localdate())
+            )
+            self.initial.setdefault("work_starts_on", calendar.fiscal_year_start(int(year)))
+            self.initial.setdefault("work_ends_on", calendar.fiscal_year_end(int(year)))
 
     def field_values(self) -> dict:
-        """The cleaned model fields except programme and year (passed apart)."""
-        return {
-            name: self.cleaned_data.get(name)
-            for name in (
-                "title",
-                "theme",
-                "purpose",
-                "work_starts_on",
-                "work_ends_on",
-                "requested_amount",
-            )
-        }
+        """The cleaned model fields except programme and year (passed apart); a theme the
+        form did not ask for is kept as it was."""
+        names = ["title", "purpose", "work_starts_on", "work_ends_on", "requested_amount"]
+        if "theme" in self.fields:
+            names.append("theme")
+        return {name: self.cleaned_data.get(name) for name in names}
 
 
 class StartForm(forms.Form):
-    """The first step of a new application: the programme and year decide its first lines
-    (the registered secretariat labour cost when the rule pays labour)."""
+    """The programme and year of a new application, read from the query string or the
+    posted form before the application form is built: they decide its fields and first
+    lines (the registered secretariat labour cost when the rule pays labour)."""
 
     programme = forms.ModelChoiceField(
         label="補助制度", queryset=SubsidyProgramme.objects.none(), empty_label="選んでください"
@@ -310,6 +316,15 @@ class LineForm(forms.Form):
     )
     description = forms.CharField(label="内容", max_length=200, required=False)
     amount = YenFormField(label="金額（円）", required=False)
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if categories is not None:
+            # Only the rule's categories are offered; another one posted is named as such.
+            self.fields["category"].queryset = categories
+            self.fields["category"].error_messages["invalid_choice"] = (
+                "この補助制度の対象外の経費区分です。選び直してください。"
+            )
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -377,12 +392,16 @@ LineFormSet = forms.formset_factory(
 )
 
 
-def line_formset(data=None, *, lines=(), prefix="lines", extra=None):
+def line_formset(data=None, *, lines=(), prefix="lines", extra=None, categories=None):
+    """The expense lines' formset; ``categories`` (a queryset) narrows the choices to a
+    rule's eligible categories."""
     initial = [
         {"category": line.category, "description": line.description, "amount": line.amount}
         for line in lines
     ]
-    formset = LineFormSet(data, initial=initial or None, prefix=prefix)
+    formset = LineFormSet(
+        data, initial=initial or None, prefix=prefix, form_kwargs={"categories": categories}
+    )
     if extra is not None and data is None:
         formset.extra = extra
     return formset

@@ -35,6 +35,7 @@ from core.models import MunicipalityHost
 from core.money import yen_digits
 from core.signals import announce_public_change
 from councils.models import Council, CouncilSecretary
+from councils.selectors import council_stage_on
 
 from . import engine, notices, selectors
 from .exceptions import TransitionError
@@ -51,6 +52,7 @@ from .models import (
     ExpenseCategory,
     LineKind,
     NoticeKind,
+    ProgrammeRule,
     Status,
 )
 from .programme_templates import programme_from_template as programme_from_template
@@ -391,6 +393,38 @@ def opening_lines(*, council, programme, fiscal_year: int) -> list[LineInput]:
     if labour is None or labour.left <= 0:
         return []
     return [LineInput(labour.category, labour.left, selectors.LABOUR_LINE_DESCRIPTION)]
+
+
+def programmes_open_to(council, fiscal_year: int) -> list:
+    """The programmes whose rule in force in ``fiscal_year`` covers the council's stage in
+    that year, in display order: the ones worth a 申請する button. Two queries; raises
+    nothing."""
+    stage = council_stage_on(council, selectors.stage_date_for(fiscal_year))
+    newest = {}
+    for rule in (
+        ProgrammeRule.objects.filter(valid_from_fiscal_year__lte=fiscal_year)
+        .select_related("programme")
+        .order_by("valid_from_fiscal_year")
+    ):
+        newest[rule.programme_id] = rule
+    programmes = [rule.programme for rule in newest.values() if stage in rule.eligible_stages]
+    return sorted(programmes, key=lambda p: (p.sort_order, p.code))
+
+
+def default_requested_amount(
+    *, council, programme, fiscal_year: int, lines: Sequence[LineInput], exclude=None
+) -> int | None:
+    """What a blank 申請額 stands for: the engine's 交付可能額 for ``lines`` when the council
+    is eligible and it is above 0, else None (the submission checks then say why).
+
+    Raises the engine's ValidationError for bad lines (as :func:`engine_grant`).
+    """
+    if not lines:
+        return None
+    grant = engine_grant(
+        council=council, programme=programme, fiscal_year=fiscal_year, lines=lines, exclude=exclude
+    )
+    return grant.amount if grant.eligible and grant.amount > 0 else None
 
 
 def stored_lines(application: Application, kind: str) -> list[LineInput]:

@@ -9,6 +9,7 @@ app_name = "subsidies_portal"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_new, name="new"),
+    path("estimate/", views.application_estimate, name="estimate"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/edit/", views.application_edit, name="edit"),
     path("<int:pk>/confirm/", views.application_confirm, name="confirm"),

@@ -5,17 +5,23 @@ or history of another council answers 404, so ids do not leak. Views validate in
 with forms and call subsidies.services for every change.
 """
 
+import contextlib
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import calendar
+from core.money import yen
 from councils.access import secretary_required
 from subsidies import selectors, services
 from subsidies.downloads import attachment_response, notice_response
@@ -34,8 +40,9 @@ from subsidies.models import (
     LineKind,
     Notice,
 )
+from subsidies.services import LineInput
 
-from ..forms.subsidies import ChangeRequestForm, ReportForm, WithdrawForm
+from ..forms.subsidies import ChangeRequestForm, PendingUploads, ReportForm, WithdrawForm
 from ..steps import next_step
 
 
@@ -55,54 +62,103 @@ def application_list(request):
     for application in applications:
         application.next_step = next_step(application, today)
         application.overdue = application.is_report_overdue(today)
+    year = calendar.fiscal_year(today)
     return render(
         request,
         "portal/subsidies/list.html",
-        {"applications": applications, "council": request.council},
+        {
+            "applications": applications,
+            "council": request.council,
+            "fiscal_year": year,
+            "open_programmes": services.programmes_open_to(request.council, year),
+        },
     )
 
 
+def _choice(request, application):
+    """(programme, fiscal year, rule or None) the form is for: the posted choice, else the
+    saved one, else the query string's, else the only programme open to the council."""
+    if request.method != "POST" and application is not None:
+        programme, year = application.programme, application.fiscal_year
+    else:
+        data = (request.POST if request.method == "POST" else request.GET).copy()
+        if not data.get("fiscal_year"):
+            data["fiscal_year"] = str(calendar.fiscal_year(timezone.localdate()))
+        start = StartForm(data)
+        start.is_valid()
+        year = start.cleaned_data.get("fiscal_year") or calendar.fiscal_year(timezone.localdate())
+        programme = start.cleaned_data.get("programme")
+        if programme is None and request.method != "POST":
+            open_programmes = services.programmes_open_to(request.council, year)
+            if len(open_programmes) == 1:
+                programme = open_programmes[0]
+    rule = None
+    if programme is not None:
+        try:
+            rule = selectors.rule_for(programme, year)
+        except ValidationError:
+            rule = None
+    return programme, year, rule
+
+
+def _categories(rule):
+    return rule.eligible_categories.order_by("sort_order", "code") if rule else None
+
+
+FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _token_key(request, token: str) -> str | None:
+    """The cache key that makes one posted form save at most once (a double tap)."""
+    if not FORM_TOKEN.match(token or ""):
+        return None
+    return f"subsidies:application-form:{request.user.pk}:{token}"
+
+
 def _edit(request, application=None):
-    """New and edit share the form: 下書き保存 keeps it, 確認へ進む checks everything first."""
-    lines = services.stored_lines(application, LineKind.PLAN) if application else []
+    """New and edit share one form: 下書き保存 keeps it, 申請内容を確認する checks everything
+    and leads to the one-tap confirmation. A rejected form keeps what was typed and the
+    chosen files (as pending uploads)."""
+    programme, year, rule = _choice(request, application)
+    categories = _categories(rule)
     opening_labour = None
+    lines = services.stored_lines(application, LineKind.PLAN) if application else []
     if request.method == "POST":
-        form = ApplicationForm(request.POST, instance=application)
+        token = request.POST.get("form_token", "")
+        pending = PendingUploads(request.session, token)
+        form = ApplicationForm(request.POST, instance=application, rule=rule)
+        # Validated against every category, so that one outside the rule is named as such.
         formset = line_formset(request.POST, lines=lines)
         uploads = AttachmentsForm(request.POST, request.FILES)
+        kept = pending.keep_only(request.POST.getlist("kept_uploads"))
+        if uploads.is_valid():
+            kept += [pending.add(*pair) for pair in uploads.cleaned_data["files"]]
         to_confirm = "confirm" in request.POST
         if _valid(form, formset, uploads, request, application, to_confirm):
-            try:
-                application = services.application_save_draft(
-                    application=application,
-                    council=request.council,
-                    programme=form.cleaned_data["programme"],
-                    fiscal_year=form.cleaned_data["fiscal_year"],
-                    actor=request.user,
-                    lines=formset.lines(),
-                    uploads=uploads.cleaned_data["files"],
-                    **form.field_values(),
-                )
-            except ValidationError as error:
-                add_errors(form, error, formset)
-            else:
+            saved = _save_once(request, token, form, formset, pending, kept, application)
+            if saved is not None:
                 if to_confirm:
-                    return redirect("subsidies_portal:confirm", pk=application.pk)
+                    return redirect("subsidies_portal:confirm", pk=saved.pk)
                 messages.success(request, "下書きを保存しました。")
-                return redirect("subsidies_portal:detail", pk=application.pk)
+                return redirect("subsidies_portal:detail", pk=saved.pk)
+        _offer_rule_categories(formset, categories)
     else:
-        start = None
-        if application is None:
-            # A new application starts from its programme and year (step 1), so the
-            # registered secretariat labour cost can be its first line.
-            start = StartForm(request.GET or None)
-            if not start.is_valid():
-                return render(request, "portal/subsidies/start.html", {"start": start})
-            lines = services.opening_lines(council=request.council, **start.cleaned_data)
-        form = ApplicationForm(instance=application, initial=start.cleaned_data if start else None)
-        formset = line_formset(lines=lines, extra=(3 if not lines else 2) if start else 1)
+        token = secrets.token_urlsafe(24)
+        pending = PendingUploads(request.session, token)
+        initial = {"programme": programme, "fiscal_year": year} if application is None else None
+        if application is None and programme is not None:
+            lines = services.opening_lines(
+                council=request.council, programme=programme, fiscal_year=year
+            )
+            opening_labour = lines[0].amount if lines else None
+        form = ApplicationForm(instance=application, initial=initial, rule=rule)
+        formset = line_formset(
+            lines=lines,
+            extra=(3 if not lines else 2) if application is None else 1,
+            categories=categories,
+        )
         uploads = AttachmentsForm()
-        opening_labour = lines[0].amount if start and lines else None
+        kept = []
     return render(
         request,
         "portal/subsidies/form.html",
@@ -112,14 +168,89 @@ def _edit(request, application=None):
             "uploads": uploads,
             "application": application,
             "attachments": list(application.attachments.all()) if application else [],
+            "pending": pending.listed(kept),
+            "form_token": token,
             "opening_labour": opening_labour,
+            "errors": _error_links(form, formset, uploads),
         },
     )
 
 
+def _offer_rule_categories(formset, categories) -> None:
+    """Before a rejected page is shown again: offer only the rule's categories, except on
+    a line holding another one (kept, so that what was typed stays, and marked)."""
+    if categories is None:
+        return
+    allowed = {str(pk) for pk in categories.values_list("pk", flat=True)}
+    formset.form_kwargs = {"categories": categories}
+    for line in formset.forms:
+        if str(line["category"].value() or "") in allowed | {""}:
+            line.fields["category"].queryset = categories
+
+
+def _save_once(request, token, form, formset, pending, kept, application):
+    """Save the draft with its lines and files, once per posted form: the same form
+    posted again (a double tap) leads to what the first post saved. The saved
+    application, or None when the save was refused (the errors are on the form) or is
+    still being made by the first post (a message says so)."""
+    key = _token_key(request, token)
+    if key and not cache.add(key, 0, 6 * 3600):
+        done = Application.objects.filter(pk=cache.get(key) or 0, council=request.council).first()
+        if done is None:
+            messages.info(
+                request, "送信を受け付けています。しばらくしてから一覧を確認してください。"
+            )
+        return done
+    files = pending.files(kept)
+    try:
+        saved = services.application_save_draft(
+            application=application,
+            council=request.council,
+            programme=form.cleaned_data["programme"],
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            actor=request.user,
+            lines=formset.lines(),
+            uploads=files,
+            **form.field_values(),
+        )
+    except ValidationError as error:
+        if key:
+            cache.delete(key)
+        add_errors(form, error, formset)
+        return None
+    finally:
+        for stored, _content_type in files:
+            stored.close()
+    pending.discard(kept)
+    if key:
+        cache.set(key, saved.pk, 6 * 3600)
+    return saved
+
+
+def _error_links(form, formset, uploads) -> list[dict]:
+    """Every error of the page, each with the id of the field it is about (for the links
+    at the top), in page order; non-field errors have no id."""
+    errors = [{"id": None, "label": "", "message": e} for e in form.non_field_errors()]
+    for field in form:
+        errors += [{"id": field.auto_id, "label": field.label, "message": e} for e in field.errors]
+    errors += [
+        {"id": "lines", "label": "経費の明細", "message": e} for e in formset.non_form_errors()
+    ]
+    for number, line in enumerate(formset.forms, start=1):
+        for field in line:
+            errors += [
+                {"id": field.auto_id, "label": f"{number}行目の{field.label}", "message": e}
+                for e in field.errors
+            ]
+    for field in uploads:
+        errors += [{"id": field.auto_id, "label": field.label, "message": e} for e in field.errors]
+    return errors
+
+
 def _valid(form, formset, uploads, request, application, to_confirm) -> bool:
-    """Field checks always; the rule's categories always; the full submission checks
-    (engine, year closed, overdue reports) only on 確認へ進む."""
+    """Field checks always; the rule's categories always; a blank 申請額 becomes the
+    engine's 交付可能額; the full submission checks (engine, year closed, overdue reports)
+    only on 申請内容を確認する."""
     ok = form.is_valid() & formset.is_valid() & uploads.is_valid()
     if not form.is_valid():
         return False
@@ -132,8 +263,20 @@ def _valid(form, formset, uploads, request, application, to_confirm) -> bool:
         return False
     if formset.is_valid() and not formset.check_categories(rule.terms().eligible_categories):
         ok = False
-    if not ok or not to_confirm:
-        return ok
+    if not ok:
+        return False
+    if form.cleaned_data.get("requested_amount") is None:
+        # A problem with the lines is named by the submission checks below.
+        with contextlib.suppress(ValidationError):
+            form.cleaned_data["requested_amount"] = services.default_requested_amount(
+                council=request.council,
+                programme=programme,
+                fiscal_year=year,
+                lines=formset.lines(),
+                exclude=application.pk if application else None,
+            )
+    if not to_confirm:
+        return True
     if not formset.require_lines():
         return False
     try:
@@ -152,6 +295,55 @@ def _valid(form, formset, uploads, request, application, to_confirm) -> bool:
         add_errors(form, error, formset)
         return False
     return True
+
+
+@secretary_required
+@require_POST
+def application_estimate(request):
+    """交付可能額 for the lines typed so far (the form's own fields, posted by
+    static/js/application-form.js): JSON with the lines' total, the engine's amount and
+    its breakdown, for the secretary's own council (``application``: one of its own
+    applications being edited, whose own grant is not history; another's answers 404)."""
+    application = None
+    if request.POST.get("application"):
+        if not request.POST["application"].isdigit():
+            raise Http404("申請が見つかりません。")
+        application = _application(request, int(request.POST["application"]))
+    programme, year, rule = _choice(request, None)
+    formset = line_formset(request.POST, categories=_categories(rule))
+    lines = [
+        LineInput(f.cleaned_data["category"], f.cleaned_data["amount"])
+        for f in (formset.forms if formset.is_bound and not formset.non_form_errors() else [])
+        if f.is_valid()
+        and not f.is_blank()
+        and not f.cleaned_data.get("DELETE")
+        and f.cleaned_data.get("category")
+        and f.cleaned_data.get("amount") is not None
+    ]
+    total = sum(line.amount for line in lines)
+    answer = {"total": total, "total_text": yen(total), "amount": None, "lines": []}
+    if rule is None:
+        answer["message"] = "補助制度と年度を選ぶと、交付可能額を計算します。"
+        return JsonResponse(answer)
+    try:
+        grant = services.engine_grant(
+            council=request.council,
+            programme=programme,
+            fiscal_year=year,
+            lines=lines,
+            exclude=application.pk if application else None,
+        )
+    except ValidationError as error:
+        answer["message"] = " ".join(error.messages)
+        return JsonResponse(answer)
+    answer.update(
+        amount=grant.amount,
+        amount_text=yen(grant.amount),
+        eligible=grant.eligible,
+        lines=list(grant.lines),
+        message="" if grant.eligible else " ".join(r.message for r in grant.reasons),
+    )
+    return JsonResponse(answer)
 
 
 @secretary_required

@@ -239,6 +239,7 @@ TABLE = {
     "portal:home":                              ("secretary", None),
     "subsidies_portal:list":                    ("secretary", None),
     "subsidies_portal:new":                     ("secretary", None),
+    "subsidies_portal:estimate":                ("secretary_405|secretary", None),
     "subsidies_portal:detail":                  ("secretary_own", None),
     "subsidies_portal:edit":                    ("secretary_own", None),
     "subsidies_portal:confirm":                 ("secretary_own", None),

@@ -100,11 +100,11 @@ def sec(client, world):
     return client
 
 
-def test_new_application_starts_by_choosing_programme_and_year(sec, labour_rule):
+def test_new_application_is_one_form_without_a_start_step(sec, labour_rule):
     response = sec.get(portal("new"))
     assert response.status_code == 200
-    assert "portal/subsidies/start.html" in [t.name for t in response.templates]
-    assert "formset" not in response.context
+    assert [t.name for t in response.templates][0] == "portal/subsidies/form.html"
+    assert "formset" in response.context
 
 
 def test_labour_programme_starts_with_the_registered_cost(sec, world, labour_rule, jinkenhi):
@@ -142,11 +142,10 @@ def test_another_councils_employee_never_fills_the_line(sec, world, labour_rule)
     assert "2,492,000" not in response.content.decode()
 
 
-def test_bad_start_choice_shows_the_chooser_again(sec, world):
+def test_bad_programme_in_the_link_falls_back_to_the_only_open_one(sec, world):
     response = sec.get(f"{portal('new')}?programme=999999&fiscal_year={YEAR}")
     assert response.status_code == 200
-    assert response.context["start"].errors["programme"][0]
-    assert "formset" not in response.context
+    assert response.context["form"]["programme"].value() == world.programme.pk
 
 
 def _submit(sec, world, rule, labour_amount):
