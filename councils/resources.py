@@ -19,6 +19,7 @@ must equal that sum. Without it (the standard's wide layout, with 0-4歳の男�
 or our own export), each row is already a district total.
 """
 
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +44,7 @@ from core.imports.cells import (
     parse_date,
     parse_integer,
 )
+from core.imports.reading import plain_rows
 from core.imports.resources import (
     ImportProblem,
     JapaneseModelResource,
@@ -136,6 +138,24 @@ class DistrictTotal:
         return f"{first}行目" if first == last else f"{first}〜{last}行目"
 
 
+def _code_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():  # Excel's 1001.0
+        value = int(value)
+    return normalised("" if value is None else value)
+
+
+def _city_text(value) -> str:
+    return normalised(value or "")[:5]
+
+
+def _source_text(value) -> str:
+    return str(value or "").strip() or DEFAULT_SOURCE
+
+
+def _age_text(value) -> str:
+    return normalised(value or "")
+
+
 def _column(headers, name) -> str | None:
     for alias in COLUMN_ALIASES[name]:
         if alias in headers:
@@ -157,6 +177,11 @@ def aggregate_population(
     if missing:
         return [], [header_problem(n, headers) for n in missing]
     index = {name: headers.index(col) for name, col in columns.items() if col}
+    city_code = normalised(municipality_code)[:5]
+    rows = rows if isinstance(rows, list) else list(rows)
+    clean = _clean_totals(rows, index, district_codes=district_codes, city_code=city_code)
+    if clean is not None:
+        return clean, []
 
     def cell(row, name):
         return row[index[name]] if name in index else None
@@ -214,13 +239,12 @@ def aggregate_population(
                 read_cells[key] = (None, str(error))
         return read_cells[key]
 
-    def normal(value) -> str:
-        key = ("text", value)
+    def text(reading, value) -> str:
+        key = (reading, value)
         if key not in read_cells:
-            read_cells[key] = normalised(value)
+            read_cells[key] = reading(value)
         return read_cells[key]
 
-    city_code = normalised(municipality_code)[:5]
     totals: dict[tuple, DistrictTotal] = {}
     seen: dict[tuple, int] = {}
     for offset, row in enumerate(rows):
@@ -228,10 +252,7 @@ def aggregate_population(
         if all(is_blank(v) for v in row):
             continue
         ok = True
-        raw_code = cell(row, "地域コード")
-        if isinstance(raw_code, float) and raw_code.is_integer():
-            raw_code = int(raw_code)
-        code = normal("" if raw_code is None else raw_code)
+        code = text(_code_text, cell(row, "地域コード"))
         if not code:
             problem(number, "地域コード", "地域コードを入力してください。", code="required")
             ok = False
@@ -268,7 +289,7 @@ def aggregate_population(
                 code="sex_sum_mismatch",
             )
             ok = False
-        given_city = normal(cell(row, "全国地方公共団体コード") or "")[:5]
+        given_city = text(_city_text, cell(row, "全国地方公共団体コード"))
         if city_code and given_city and given_city != city_code:
             problem(
                 number,
@@ -279,8 +300,8 @@ def aggregate_population(
                 code="other_municipality",
             )
             ok = False
-        source = str(cell(row, "出典") or "").strip() or DEFAULT_SOURCE
-        age = normal(cell(row, "年齢") or "") if "年齢" in index else ""
+        source = text(_source_text, cell(row, "出典"))
+        age = text(_age_text, cell(row, "年齢")) if "年齢" in index else ""
         if "年齢" in index and not age:
             problem(number, "年齢", "年齢を入力してください。", code="required")
             ok = False
@@ -337,6 +358,108 @@ def aggregate_population(
     records.sort(key=lambda e: (e.code, e.as_of, e.source))
     problems.sort(key=lambda p: p.row or 0)
     return records, problems
+
+
+def _read_column(values, reading) -> list | None:
+    """``values`` read with ``reading`` (each distinct cell once), or None if any fails."""
+    read = {}
+    for value in set(values):
+        try:
+            read[value] = reading(value)
+        except ValueError:
+            return None
+    return list(map(read.__getitem__, values))
+
+
+def _count(value) -> int | None:
+    number = parse_integer(value)
+    if number is not None and number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _clean_totals(rows, index, *, district_codes, city_code) -> list[DistrictTotal] | None:
+    """The totals of a file without any problem, checked a column at a time.
+
+    None as soon as anything is not plainly right (a blank or unknown code, a cell that
+    does not read, a repeated row, sums that disagree): ``aggregate_population`` then goes
+    through the file row by row, which reports every problem where it is. A whole column
+    is read through its distinct cells and the checks are list operations, so a clean
+    file of 100,000 age-band rows is summed in a small part of the time of that pass.
+    """
+    count = len(rows)
+    if not count or len(set(map(len, rows))) != 1:
+        return None
+    blank = (None,) * count
+
+    def column(name):
+        return list(map(operator.itemgetter(index[name]), rows)) if name in index else blank
+
+    codes = _read_column(column("地域コード"), _code_text)
+    if codes is None or not set(codes) <= district_codes:  # also: no blank code, no blank row
+        return None
+    dates = _read_column(column("調査年月日"), parse_date)
+    if dates is None or None in dates:
+        return None
+    totals = _read_column(column("総数"), _count)
+    if totals is None or None in totals:
+        return None
+    males, females, households = (
+        _read_column(column(name), _count) for name in ("男性", "女性", "世帯数")
+    )
+    if males is None or females is None or households is None:
+        return None
+    if None not in males and None not in females:
+        if list(map(operator.add, males, females)) != totals:
+            return None
+    elif any(
+        m is not None and f is not None and m + f != t
+        for t, m, f in zip(totals, males, females, strict=True)
+    ):
+        return None
+    if city_code and not {_city_text(c) for c in set(column("全国地方公共団体コード"))} <= {
+        city_code,
+        "",
+    }:
+        return None
+    sources = _read_column(column("出典"), _source_text)
+    with_age = "年齢" in index
+    ages = _read_column(column("年齢"), _age_text) if with_age else ("",) * count
+    if with_age and "" in ages:
+        return None
+    groups = list(zip(codes, dates, sources, strict=True))
+    if len(set(zip(groups, ages, strict=False))) != count:  # a row repeated in the file
+        return None
+
+    rows_of: dict[tuple, list[int]] = {}
+    for position, key in enumerate(groups):
+        rows_of.setdefault(key, []).append(position)
+    is_total = [age in TOTAL_AGE_LABELS for age in ages] if with_age else None
+    plain_bands = with_age and not any(is_total) and "世帯数" not in index
+    entries = []
+    for (code, as_of, source), positions in rows_of.items():
+        entry = DistrictTotal(code, as_of, source, rows=[p + 2 for p in positions])
+        if plain_bands:  # the usual age-band file: every row a band, no 世帯数
+            entry.bands = len(positions)
+            entry.band_sum = sum(map(totals.__getitem__, positions))
+        else:
+            for p in positions:
+                if is_total is not None and not is_total[p]:
+                    entry.bands += 1
+                    entry.band_sum += totals[p]
+                elif entry.total_row is None:
+                    entry.total_row = (p + 2, totals[p])
+                else:
+                    return None  # two 総数 rows (総数 and 計) for one district and date
+                if households[p] is not None:
+                    entry.households[p + 2] = households[p]
+            if entry.bands and entry.total_row and entry.total_row[1] != entry.band_sum:
+                return None
+            if len(set(entry.households.values())) > 1:
+                return None
+        entries.append(entry)
+    entries.sort(key=lambda e: (e.code, e.as_of, e.source))
+    return entries
 
 
 # The model's own limits (field validators and the database's integer range): a total
@@ -431,7 +554,7 @@ class PopulationResource(JapaneseModelResource):
         headers = list(dataset.headers)
         records, problems = aggregate_population(
             headers,
-            list(dataset),
+            plain_rows(dataset),
             district_codes=set(District.objects.values_list("code", flat=True)),
             municipality_code=Municipality.current().local_government_code,
         )
@@ -475,10 +598,14 @@ class PopulationResource(JapaneseModelResource):
         self.dry_run = dry_run
         self._previewed = 0
         headers = self.match_headers(dataset.headers or [])
-        districts = {d.code: d for d in District.objects.only("pk", "code", "name")}
+        # (pk, name) by code: 5,000 District instances cost more than summing the file.
+        districts = {
+            code: (pk, name)
+            for pk, code, name in District.objects.values_list("pk", "code", "name")
+        }
         entries, problems = aggregate_population(
             headers,
-            list(dataset),
+            plain_rows(dataset),
             district_codes=set(districts),
             municipality_code=Municipality.current().local_government_code,
         )
@@ -491,15 +618,15 @@ class PopulationResource(JapaneseModelResource):
         result.total_rows = len(entries)
         new, changed = [], []
         for number, entry in enumerate(entries, start=1):
-            district = districts[entry.code]
+            district_id = districts[entry.code][0]
             households = next(iter(entry.households.values()), None)
             row_result = self.get_row_result_class()()
             row_result.number = number
-            before = existing.get((district.pk, entry.as_of, entry.source))
+            before = existing.get((district_id, entry.as_of, entry.source))
             if before is None:
                 row_result.import_type = RowResult.IMPORT_TYPE_NEW
                 record = PopulationRecord(
-                    district=district,
+                    district_id=district_id,
                     as_of=entry.as_of,
                     population=entry.population,
                     households=households if with_households else None,
@@ -509,7 +636,7 @@ class PopulationResource(JapaneseModelResource):
             else:
                 record = PopulationRecord(
                     pk=before[0],
-                    district=district,
+                    district_id=district_id,
                     as_of=entry.as_of,
                     population=entry.population,
                     households=households if with_households else before[2],
@@ -522,6 +649,8 @@ class PopulationResource(JapaneseModelResource):
                     changed.append(record)
             row_result.instance = record
             if dry_run and self._previewed < self.preview_limit:
+                pk, name = districts[entry.code]
+                record.district = District(pk=pk, code=entry.code, name=name)
                 self._preview(row_result, record, before, entry)
             result.append_row_result(row_result)
             result.increment_row_result_total(row_result)
