@@ -13,13 +13,17 @@ every cell, load existing rows in a few queries, insert (on PostgreSQL: keys fro
 sequence, then COPY) with simple-history rows naming the user and the file; COPY
 statements are not counted as queries. Each is timed for the dry run, the import, and a re-import
 of the same file (everything unchanged: no writes at all).
+
+A second floor is printed beside the goal's: reading the file with the csv module, then the
+same bulk_create. For A it is the fairer one: the import must read 100,000 rows whatever it
+does, while the plain bulk_create inserts 5,000 records already summed.
 """
 
 import csv
 import io
 from datetime import date, timedelta
 
-from core.imports.reading import read_dataset
+from core.imports.reading import decode_text, plain_rows, read_dataset
 from core.models import User
 from councils.models import District, PopulationRecord
 from councils.resources import STANDARD_COLUMNS, PopulationResource, aggregate_population
@@ -70,7 +74,7 @@ def _read_and_sum(data):
     dataset = read_dataset(data, "population.csv")
     totals, problems = aggregate_population(
         list(dataset.headers),
-        list(dataset),
+        plain_rows(dataset),
         district_codes=set(District.objects.values_list("code", flat=True)),
     )
     assert not problems
@@ -93,9 +97,22 @@ def _scenario(title, data, records, user):
         lambda: PopulationRecord.objects.bulk_create(records, batch_size=1000),
     )
     _clear()
+    read_baseline, _ = _timed(
+        "read with the csv module, then bulk_create",
+        lambda: _read_then_bulk_create(data, records),
+    )
+    _clear()
     ratio = seconds / baseline
     verdict = "meets" if ratio <= GOAL else "misses"
     print(f"  ratio import / bulk_create: {ratio:.1f}×  ({verdict} the goal ≤ {GOAL:.0f}×)")
+    print(f"  ratio import / (csv module + bulk_create): {seconds / read_baseline:.1f}×")
+
+
+def _read_then_bulk_create(data, records):
+    """The least any import of the file does: decode it, split it into rows, insert."""
+    rows = list(csv.reader(io.StringIO(decode_text(data))))
+    assert len(rows) > 1
+    PopulationRecord.objects.bulk_create(records, batch_size=1000)
 
 
 def run() -> None:

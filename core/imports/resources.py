@@ -7,7 +7,6 @@ tables, and ``result.problems``: every error by row and column.
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -586,68 +585,71 @@ def insert_with_history(model, objects, *, key_fields, user=None, change_reason=
         for field in fields:
             field.pre_save(obj, True)  # defaults such as auto_now_add, as save() would
     copying = not getattr(settings, "CITY_DATABASE_ROLE", "")
+    pk_field = model._meta.pk
     if copying:
         # COPY cannot return the new keys: take them from the table's sequence first.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, model._meta.pk.column, len(objects)],
+                [model._meta.db_table, pk_field.column, len(objects)],
             )
             for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
                 obj.pk = pk
-        _copy_insert(model, [model._meta.pk, *fields], objects)
+        values = _columns([pk_field, *fields], objects)
+        _copy_insert(model, [pk_field, *fields], values)
+        # A history row repeats its record's columns: each is read once, for both.
+        columns = dict(zip([f.attname for f in [pk_field, *fields]], values, strict=True))
     else:
         keys = [model._meta.get_field(name) for name in key_fields]
-        returned = _unnest_insert(model, fields, objects, returning=[model._meta.pk, *keys])
+        values = _columns(fields, objects)
+        returned = _unnest_insert(model, fields, values, returning=[pk_field, *keys])
         pks = {tuple(row[1:]): row[0] for row in returned}
         for obj in objects:
             obj.pk = pks[tuple(getattr(obj, f.attname) for f in keys)]
+        columns = dict(zip([f.attname for f in fields], values, strict=True))
+        columns[pk_field.attname] = [obj.pk for obj in objects]
     for obj in objects:
         obj._state.adding = False
     history = get_history_manager_for_model(model).model
-    now = timezone.now()
     extra = {
-        "history_date": now,
+        "history_date": timezone.now(),
         "history_change_reason": change_reason or None,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
     }
     history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    rows = [
-        SimpleNamespace(
-            **{
-                f.attname: extra[f.attname] if f.attname in extra else getattr(obj, f.attname)
-                for f in history_fields
-            }
-        )
-        for obj in objects
+    history_columns = [
+        [_prepared(f, extra[f.attname])] * len(objects)
+        if f.attname in extra
+        else columns[f.attname]
+        for f in history_fields
     ]
     if copying:
-        _copy_insert(history, history_fields, rows)
+        _copy_insert(history, history_fields, history_columns)
     else:
-        _unnest_insert(history, history_fields, rows)
+        _unnest_insert(history, history_fields, history_columns)
 
 
-def _copy_insert(model, fields, objects):
+def _copy_insert(model, fields, columns):
+    """COPY ``columns`` (one list of values a field) into ``model``'s table."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    values = [_column_values(f, objects) for f in fields]
+    names = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in zip(*values, strict=True):
+        for row in zip(*columns, strict=True):
             copy.write_row(row)
 
 
-def _unnest_insert(model, fields, objects, returning=()):
+def _unnest_insert(model, fields, columns, returning=()):
+    """INSERT … SELECT FROM unnest(…) of ``columns`` (one list of values a field)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(f.column) for f in fields)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"
     if returning:
         sql += " RETURNING " + ", ".join(quote(f.column) for f in returning)
-    params = [_column_values(f, objects) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, columns)
         return cursor.fetchall() if returning else []
 
 
@@ -676,6 +678,16 @@ def _column_values(field, objects) -> list:
         return [getattr(obj, attname) for obj in objects]
     real = connections[DEFAULT_DB_ALIAS]  # not the proxy: a lookup per call adds up
     return [field.get_db_prep_save(getattr(obj, attname), real) for obj in objects]
+
+
+def _columns(fields, objects) -> list[list]:
+    return [_column_values(f, objects) for f in fields]
+
+
+def _prepared(field, value):
+    if field.get_internal_type() in _PLAIN_TYPES:
+        return value
+    return field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
 
 
 @contextmanager
