@@ -307,24 +307,74 @@ class StartForm(forms.Form):
         self.initial.setdefault("fiscal_year", calendar.fiscal_year(timezone.localdate()))
 
 
+class CategoryField(forms.ChoiceField):
+    """経費区分: a choice among categories read once for the whole formset.
+
+    A ModelChoiceField asks the database for its choices when each line renders and again
+    when each line is checked, so a form of 50 lines would run 100 queries; this field is
+    given the list once (``categories``) and looks the chosen one up in it.
+    """
+
+    def __init__(self, *, categories=(), empty_label="選んでください", **kwargs):
+        self.empty_label = empty_label
+        super().__init__(**kwargs)
+        self.categories = categories
+
+    @property
+    def categories(self) -> list:
+        return list(self._by_pk.values())
+
+    @categories.setter
+    def categories(self, categories) -> None:
+        self._by_pk = {str(category.pk): category for category in categories}
+        self.choices = [("", self.empty_label)] + [
+            (pk, str(category)) for pk, category in self._by_pk.items()
+        ]
+
+    def prepare_value(self, value):
+        return str(value.pk) if hasattr(value, "pk") else value
+
+    def to_python(self, value):
+        value = self.prepare_value(value)
+        return "" if value in self.empty_values else str(value)
+
+    def valid_value(self, value) -> bool:
+        return value in self._by_pk
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._by_pk.get(value) if value else None
+
+    def has_changed(self, initial, data) -> bool:
+        return self.to_python(initial) != self.to_python(data)
+
+
+def _all_categories() -> list:
+    return list(ExpenseCategory.objects.order_by("sort_order", "code"))
+
+
 class LineForm(forms.Form):
-    category = forms.ModelChoiceField(
-        label="経費区分",
-        queryset=ExpenseCategory.objects.order_by("sort_order", "code"),
-        required=False,
-        empty_label="選んでください",
-    )
+    category = CategoryField(label="経費区分", required=False)
     description = forms.CharField(label="内容", max_length=200, required=False)
     amount = YenFormField(label="金額（円）", required=False)
 
-    def __init__(self, *args, categories=None, **kwargs):
+    def __init__(self, *args, categories=None, narrowed=None, **kwargs):
+        """``categories``: the list to choose from (all when None); ``narrowed``: whether it
+        is a rule's list, so that another category posted is named as outside the rule
+        (by default, whether a list was given)."""
         super().__init__(*args, **kwargs)
+        self.fields["category"].categories = _all_categories() if categories is None else categories
+        if narrowed if narrowed is not None else categories is not None:
+            self.narrow()
+
+    def narrow(self, categories=None) -> None:
+        """Offer only a rule's categories (``categories`` when given); another one posted is
+        named as such."""
         if categories is not None:
-            # Only the rule's categories are offered; another one posted is named as such.
-            self.fields["category"].queryset = categories
-            self.fields["category"].error_messages["invalid_choice"] = (
-                "この補助制度の対象外の経費区分です。選び直してください。"
-            )
+            self.fields["category"].categories = categories
+        self.fields["category"].error_messages["invalid_choice"] = (
+            "この補助制度の対象外の経費区分です。選び直してください。"
+        )
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -394,13 +444,19 @@ LineFormSet = forms.formset_factory(
 
 def line_formset(data=None, *, lines=(), prefix="lines", extra=None, categories=None):
     """The expense lines' formset; ``categories`` (a queryset) narrows the choices to a
-    rule's eligible categories."""
+    rule's eligible categories. The categories are read once for all the lines."""
     initial = [
         {"category": line.category, "description": line.description, "amount": line.amount}
         for line in lines
     ]
     formset = LineFormSet(
-        data, initial=initial or None, prefix=prefix, form_kwargs={"categories": categories}
+        data,
+        initial=initial or None,
+        prefix=prefix,
+        form_kwargs={
+            "categories": _all_categories() if categories is None else list(categories),
+            "narrowed": categories is not None,
+        },
     )
     if extra is not None and data is None:
         formset.extra = extra

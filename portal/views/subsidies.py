@@ -181,11 +181,12 @@ def _offer_rule_categories(formset, categories) -> None:
     a line holding another one (kept, so that what was typed stays, and marked)."""
     if categories is None:
         return
-    allowed = {str(pk) for pk in categories.values_list("pk", flat=True)}
-    formset.form_kwargs = {"categories": categories}
+    listed = list(categories)
+    allowed = {str(category.pk) for category in listed}
+    formset.form_kwargs = {"categories": listed, "narrowed": True}
     for line in formset.forms:
         if str(line["category"].value() or "") in allowed | {""}:
-            line.fields["category"].queryset = categories
+            line.narrow(listed)
 
 
 def _save_once(request, token, form, formset, pending, kept, application):

@@ -315,3 +315,39 @@ def test_estimate_runs_a_fixed_number_of_queries(sec, world, django_assert_max_n
     sec.post(portal("estimate"), estimate_data(world))
     with django_assert_max_num_queries(16):
         assert sec.post(portal("estimate"), estimate_data(world)).status_code == 200
+
+
+def many_lines(world, count):
+    return [(world.juyohi.pk, f"印刷{n}", "1,000") for n in range(count)]
+
+
+def count_queries(call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("what", ["estimate", "rejected form", "draft page"])
+def test_queries_do_not_grow_with_the_number_of_lines(sec, world, what):
+    """2 lines or 40: the same number of queries (the categories are read once)."""
+
+    def run(count):
+        lines = many_lines(world, count)
+        if what == "estimate":
+            return lambda: sec.post(portal("estimate"), estimate_data(world, lines))
+        if what == "rejected form":
+            data = application_data(world, lines=lines, title="")  # 事業名 missing
+            return lambda: sec.post(portal("new"), data)
+        draft = Application.objects.get(
+            pk=sec.post(portal("new"), application_data(world, lines=lines, action="save"))
+            .url.rstrip("/")
+            .rsplit("/", 1)[-1]
+        )
+        return lambda: sec.get(portal("edit", draft.pk))
+
+    few, many = run(2), run(40)
+    few(), many()  # warm the session and caches
+    assert count_queries(few) == count_queries(many)
