@@ -106,12 +106,11 @@ def page_key(request, parameters=None) -> str:
     return f"public-pages:{shared}:city-{city_id}:{own}:{path}"
 
 
-def pdf_file_key(municipality_id: int, full_path: str) -> str:
-    """The cache key of the record of a public PDF (``reports.pdf_files``): like a page's, its
-    city, both generations and its path, so that publishing clears it with the city's pages."""
+def generations(municipality_id: int) -> tuple[int, int]:
+    """The shared generation and that of the city ``municipality_id`` (one round trip), for
+    what is cached outside the page keys (``reports.pdf_files``)."""
     shared, own = _generations(SHARED_GENERATION_KEY, generation_key(municipality_id))
-    path = hashlib.sha256(full_path.encode()).hexdigest()
-    return f"public-pdfs:{shared}:city-{municipality_id}:{own}:{path}"
+    return shared, own
 
 
 def cache_public(view):

@@ -24,11 +24,6 @@ PDF = b"%PDF-1.7\n" + b"x" * 2000 + b"\n%%EOF\n"
 ETAG = '"' + __import__("hashlib").sha256(PDF).hexdigest()[:32] + '"'
 
 
-@pytest.fixture(autouse=True)
-def fresh():
-    cache.clear()
-
-
 @pytest.fixture
 def render():
     with mock.patch.object(pdf_module, "_render", return_value=PDF) as render:
@@ -173,4 +168,21 @@ def test_what_a_logged_in_user_had_is_not_recorded(client, render, view_runs, ad
     client.get(url, HTTP_HOST=HOST)
     client.logout()
     client.get(url, HTTP_HOST=HOST)
+    assert view_runs.call_count == 2
+
+
+def test_a_host_given_to_another_city_never_serves_the_first_citys_record(
+    client, render, view_runs
+):
+    from core.models import MunicipalityHost
+
+    url = council_pdf_url()
+    yamaguchi = make_city("yamaguchi")
+    client.get(url, HTTP_HOST=HOST)
+    assert client.get(url, HTTP_HOST=HOST).status_code == 200
+    assert view_runs.call_count == 1
+    host = MunicipalityHost.objects.get(host=HOST)
+    host.municipality = yamaguchi
+    host.save()
+    assert client.get(url, HTTP_HOST=HOST).status_code == 404
     assert view_runs.call_count == 2
