@@ -186,3 +186,12 @@ def test_a_host_given_to_another_city_never_serves_the_first_citys_record(
     host.save()
     assert client.get(url, HTTP_HOST=HOST).status_code == 404
     assert view_runs.call_count == 2
+
+
+def test_if_modified_since_the_file_was_stored_gets_304(client, render):
+    url = council_pdf_url()
+    stored = client.get(url, HTTP_HOST=HOST)["Last-Modified"]
+    response = client.get(url, HTTP_HOST=HOST, HTTP_IF_MODIFIED_SINCE=stored)
+    assert response.status_code == 304
+    older = client.get(url, HTTP_HOST=HOST, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT")
+    assert older.status_code == 200
