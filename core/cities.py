@@ -23,6 +23,11 @@ def _version() -> int:
     return version
 
 
+def hosts_version_key() -> str:
+    """The cache key of the number that changes whenever a city or a host name changes."""
+    return _VERSION_KEY
+
+
 def host_name(host: str) -> str:
     return host.split(":", 1)[0].strip().lower().rstrip(".")
 

@@ -5,18 +5,22 @@ A page subclass builds a ``Page`` (title, data date, tables, template context); 
 formats are rendered from it here, so no page writes its own PDF or CSV code.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
-from core.pdf import cached_pdf, claim_render, font_family, render_and_store
+from core.pdf import cache_name, cached_pdf, claim_render, font_family, render_and_store
 from core.security_log import client_ip
 from core.tables import Table, csv_response, json_response, quote_filename
+
+from .pdf_files import describe
 
 
 @dataclass
@@ -75,6 +79,8 @@ class PublicPage(View):
             response["Content-Disposition"] = (
                 f"inline; filename*=UTF-8''{quote_filename(page.filename)}.pdf"
             )
+            name = cache_name(html)
+            describe(response, name=name, pdf=pdf, last_modified=stored_time(name))
             return response
         if fmt == "csv":
             return csv_response(page.table(table), f"{page.filename}-{table}")
@@ -92,6 +98,14 @@ def _only(query: QueryDict, names) -> QueryDict:
             kept[name] = query[name]  # the last value, as QueryDict.get reads it
     kept._mutable = False
     return kept
+
+
+def stored_time(name: str) -> float:
+    """When the PDF ``name`` was stored (now, if the storage cannot say)."""
+    try:
+        return default_storage.get_modified_time(name).timestamp()
+    except (OSError, NotImplementedError):
+        return time.time()
 
 
 def client_address(request) -> str:

@@ -265,3 +265,65 @@ def test_the_admin_is_served_under_the_role(client, two_cities, monkeypatch):
     page = response.content.decode()
     assert "真滝地域協働体" in page
     assert "盛岡中央地域づくり組織" not in page
+
+
+def whoami():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, current_setting('app.municipality', true)")
+        return cursor.fetchone()
+
+
+@override_settings(CITY_DATABASE_ROLE=ROLE)
+def test_entering_a_scope_asks_nothing_of_the_database_until_a_query_runs(
+    two_cities, django_assert_num_queries
+):
+    _, morioka = two_cities
+    with django_assert_num_queries(0), tenancy.city_scope(morioka), tenancy.all_cities():
+        pass
+    with tenancy.city_scope(morioka):
+        with django_assert_num_queries(2):  # the role and the city, then the query
+            names = [c.name for c in Council.objects.all_cities()]
+        with django_assert_num_queries(1):  # told already
+            assert whoami() == (ROLE, str(morioka.pk))
+    assert names == ["盛岡中央地域づくり組織"]
+
+
+@override_settings(CITY_DATABASE_ROLE=ROLE)
+def test_a_cached_public_page_makes_no_query_under_the_role(
+    client, two_cities, django_assert_num_queries
+):
+    ichinoseki, _ = two_cities
+    assert client.get("/councils/", HTTP_HOST="ichinoseki.test").status_code == 200
+    for host, name in (("ichinoseki.test", "真滝地域協働体"), ("morioka.test", "盛岡中央")):
+        client.get("/councils/", HTTP_HOST=host)  # the host and the page in the cache
+        with django_assert_num_queries(0):
+            page = client.get("/councils/", HTTP_HOST=host).content.decode()
+        assert name in page
+    # The next query in the same connection still works for the city in force.
+    with tenancy.city_scope(ichinoseki):
+        assert [c.name for c in Council.objects.all_cities()] == ["真滝地域協働体"]
+
+
+@override_settings(CITY_DATABASE_ROLE=ROLE)
+def test_a_rolled_back_savepoint_takes_the_setting_with_it_and_it_is_told_again(
+    two_cities, django_assert_num_queries
+):
+    """PostgreSQL undoes a ``set_config`` with the transaction or savepoint it ran in: the next
+    query tells it again rather than run as the owner, who sees every city."""
+    ichinoseki, morioka = two_cities
+    with tenancy.city_scope(ichinoseki):
+        assert whoami() == (ROLE, str(ichinoseki.pk))
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            with tenancy.city_scope(morioka):
+                assert whoami() == (ROLE, str(morioka.pk))  # told inside the savepoint
+            raise ZeroDivisionError
+        with tenancy.city_scope(morioka):  # what was told last, but undone
+            assert whoami() == (ROLE, str(morioka.pk))
+            assert [c.name for c in Council.objects.all_cities()] == ["盛岡中央地域づくり組織"]
+    released = tenancy.city_scope(morioka)  # still in force when the savepoint is released
+    with transaction.atomic():
+        released.__enter__()
+        assert whoami() == (ROLE, str(morioka.pk))  # told inside the savepoint
+    with django_assert_num_queries(1):
+        assert whoami() == (ROLE, str(morioka.pk))  # released, not rolled back: kept
+    released.__exit__(None, None, None)
