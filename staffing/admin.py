@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.calendar import fiscal_year
+from core.forms import AdminWarekiDateInput, WarekiDateField
 from core.imports.admin_views import ImportExportAdminMixin
 from core.money import yen
 from councils.models import Council
@@ -109,9 +110,10 @@ class ReassignForm(forms.Form):
         queryset=StaffMember.objects.filter(is_active=True),
         help_text="副担当の職員を選ぶと、副担当は異動日の前日で終わります。",
     )
-    on = forms.DateField(
+    on = WarekiDateField(
         label="異動日",
-        help_text="新しい主担当の開始日。今の主担当はこの前日で終了します。例: 2027-04-01",
+        widget=AdminWarekiDateInput,
+        help_text="新しい主担当の開始日。今の主担当はこの前日で終了します。例: 令和9年4月1日",
     )
     note = forms.CharField(label="摘要", max_length=200, required=False)
 
