@@ -4,6 +4,7 @@ registrations, pages of an admin's own, the 年度 filter, file downloads."""
 from datetime import date
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers as admin_form_helpers
 from django.contrib.admin import utils as admin_utils
@@ -21,7 +22,12 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import tenancy, terms
 from .calendar import fiscal_year_label
-from .forms import AdminWarekiDateInput, WarekiDateField
+from .forms import (
+    AdminWarekiDateInput,
+    AdminWarekiSplitDateTime,
+    WarekiDateField,
+    WarekiSplitDateTimeField,
+)
 from .models import CityOwned
 from .templatetags.wareki import wareki_datetime
 
@@ -177,15 +183,26 @@ class CityAdminMixin:
 
 # ------------------------------------------------------------------------- dates in 和暦
 
+DJANGO_DATETIME_FORMFIELD = {
+    "form_class": forms.SplitDateTimeField,
+    "widget": admin_widgets.AdminSplitDateTime,
+}
 WAREKI_DATE_FORMFIELD = {"form_class": WarekiDateField, "widget": AdminWarekiDateInput}
+WAREKI_DATETIME_FORMFIELD = {
+    "form_class": WarekiSplitDateTimeField,
+    "widget": AdminWarekiSplitDateTime,
+}
 
 
 def type_dates_in_wareki(model_admin) -> None:
-    """Date fields of ``model_admin`` (a ModelAdmin or an inline, after its ``__init__``) are
-    typed in 和暦 or Western form and shown in 和暦, unless the admin chose its own widget."""
+    """Date and date-time fields of ``model_admin`` (a ModelAdmin or an inline, after its
+    ``__init__``) are typed in 和暦 or Western form and shown in 和暦, unless the admin chose
+    its own widget."""
     overrides = model_admin.formfield_overrides
     if overrides.get(models.DateField) == {"widget": admin_widgets.AdminDateWidget}:
         overrides[models.DateField] = WAREKI_DATE_FORMFIELD
+    if overrides.get(models.DateTimeField) == DJANGO_DATETIME_FORMFIELD:
+        overrides[models.DateTimeField] = WAREKI_DATETIME_FORMFIELD
 
 
 def _in_wareki(value):

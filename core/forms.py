@@ -54,6 +54,29 @@ class WarekiDateField(forms.DateField):
             raise ValidationError(error.message, code=error.code) from None
 
 
+class AdminWarekiSplitDateTime(forms.SplitDateTimeWidget):
+    """The admin's date and time: the date typed and shown in 和暦, the time as 13:05."""
+
+    def __init__(self, attrs=None):
+        widgets = (
+            AdminWarekiDateInput(attrs),
+            forms.TimeInput({"class": "vTimeField", "size": "8", **(attrs or {})}, "%H:%M"),
+        )
+        forms.MultiWidget.__init__(self, widgets, attrs)
+
+
+class WarekiSplitDateTimeField(forms.SplitDateTimeField):
+    """A date (in 和暦 or Western form, see ``WarekiDateField``) and a time."""
+
+    widget = AdminWarekiSplitDateTime
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        date_field = WarekiDateField(localize=self.localize)
+        date_field.required = False  # as SplitDateTimeField's own: compress() asks for it
+        self.fields = (date_field, self.fields[1])
+
+
 class FirstPasswordChangeForm(PasswordChangeForm):
     """Password change that also clears the issued-password flag."""
 

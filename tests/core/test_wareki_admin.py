@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from councils.models import CouncilSecretary
 from staffing.models import LiaisonAssignment, LiaisonRole
-from tests.factories import CouncilFactory, PopulationFactory, SecretaryFactory
+from tests.factories import CouncilFactory, PopulationFactory, SecretaryFactory, UserFactory
 from tests.staffing.factories import LiaisonAssignmentFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,22 @@ def test_django_history_page_shows_times_in_wareki(admin_client_staff, admin_use
     )
     content = page(admin_client_staff.get(f"/admin/councils/councilsecretary/{tenure.pk}/history/"))
     assert '<th scope="row">平成31年4月30日 23:59</th>' in content
+
+
+def test_a_date_and_time_is_typed_and_shown_in_wareki(admin_client_staff, admin_user):
+    user = UserFactory(last_login=datetime(2019, 4, 30, 0, 15, tzinfo=ZoneInfo("UTC")))
+    url = f"/admin/core/user/{user.pk}/change/"
+    content = page(admin_client_staff.get(url))
+    assert 'name="last_login_0" value="平成31年4月30日"' in content
+    assert 'name="last_login_1" value="09:15"' in content  # in Japan time
+    form = admin_client_staff.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.pop("last_login", None)
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+    data |= {"last_login_0": "R8.4.1", "last_login_1": "13:05", "date_joined_0": "2026/4/1"}
+    data |= {"date_joined_1": "08:00"}
+    response = admin_client_staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.last_login == datetime(2026, 4, 1, 13, 5, tzinfo=TOKYO)
