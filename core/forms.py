@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from .calendar import WarekiDateError, parse_wareki_date, wareki_date
 
-WAREKI_PLACEHOLDER = "令和8年4月1日"
+WAREKI_PLACEHOLDER = "例: 令和8年4月1日"
 
 
 class WarekiDateInput(forms.TextInput):
@@ -60,7 +60,10 @@ class AdminWarekiSplitDateTime(forms.SplitDateTimeWidget):
     def __init__(self, attrs=None):
         widgets = (
             AdminWarekiDateInput(attrs),
-            forms.TimeInput({"class": "vTimeField", "size": "8", **(attrs or {})}, "%H:%M"),
+            forms.TimeInput(
+                {"class": "vTimeField", "size": "8", "placeholder": "例: 13:05", **(attrs or {})},
+                "%H:%M",
+            ),
         )
         forms.MultiWidget.__init__(self, widgets, attrs)
 

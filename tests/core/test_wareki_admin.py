@@ -57,7 +57,7 @@ def test_change_form_shows_a_text_input_in_wareki(admin_client_staff):
     started = re.search(r'<input[^>]*name="started_on"[^>]*>', content)[0]
     assert 'value="令和8年4月1日"' in started
     assert 'type="text"' in started
-    assert 'placeholder="令和8年4月1日"' in started
+    assert 'placeholder="例: 令和8年4月1日"' in started
     assert 'type="date"' not in content
 
 

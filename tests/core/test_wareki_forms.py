@@ -68,7 +68,7 @@ def test_the_input_shows_the_value_in_wareki_as_text():
     html = WarekiDateInput().render("on", date(2019, 5, 1))
     assert 'type="text"' in html
     assert 'value="令和元年5月1日"' in html
-    assert 'placeholder="令和8年4月1日"' in html
+    assert 'placeholder="例: 令和8年4月1日"' in html
 
 
 def test_an_unchanged_date_is_not_a_change():
