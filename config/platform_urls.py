@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import health
-from core.views import platform_home
+from core.views import LoginView, platform_home
 from portal.forms.login import CityAuthenticationForm
 
 urlpatterns = [
@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=CityAuthenticationForm),
+        LoginView.as_view(authentication_form=CityAuthenticationForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import health
-from core.views import PasswordChangeView
+from core.views import LoginView, PasswordChangeView
 from portal.forms.login import CityAuthenticationForm
 from portal.views.home import after_login
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        LoginView.as_view(
             authentication_form=CityAuthenticationForm, redirect_authenticated_user=False
         ),
         name="login",

@@ -1,20 +1,35 @@
 """Pieces every app's admin uses: the city rules every ModelAdmin follows, read-only
 registrations, pages of an admin's own, the 年度 filter, file downloads."""
 
+from datetime import date
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers as admin_form_helpers
+from django.contrib.admin import utils as admin_utils
+from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import tenancy, terms
 from .calendar import fiscal_year_label
+from .forms import (
+    AdminWarekiDateInput,
+    AdminWarekiSplitDateTime,
+    WarekiDateField,
+    WarekiSplitDateTimeField,
+)
 from .models import CityOwned
+from .templatetags.wareki import wareki_datetime
 
 # ------------------------------------------------------------------------- cities
 
@@ -48,6 +63,22 @@ class CityAdminMixin:
     looked at: adding, changing, deleting, actions, imports and the custom pages belong to
     the city's own host, where the operator acts for that city.
     """
+
+    # The edit history (django-simple-history) with its times in 和暦.
+    object_history_list_template = "admin/simple_history/object_history_list.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type_dates_in_wareki(self)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            type_dates_in_wareki(inline)
+        return inlines
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WarekiHistoryContext(self.model, historical_record)
 
     def _at_platform(self, request) -> bool:
         return request_city(request) is None
@@ -150,6 +181,80 @@ class CityAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+# ------------------------------------------------------------------------- dates in 和暦
+
+DJANGO_DATETIME_FORMFIELD = {
+    "form_class": forms.SplitDateTimeField,
+    "widget": admin_widgets.AdminSplitDateTime,
+}
+WAREKI_DATE_FORMFIELD = {"form_class": WarekiDateField, "widget": AdminWarekiDateInput}
+WAREKI_DATETIME_FORMFIELD = {
+    "form_class": WarekiSplitDateTimeField,
+    "widget": AdminWarekiSplitDateTime,
+}
+
+
+def type_dates_in_wareki(model_admin) -> None:
+    """Date and date-time fields of ``model_admin`` (a ModelAdmin or an inline, after its
+    ``__init__``) are typed in 和暦 or Western form and shown in 和暦, unless the admin chose
+    its own widget."""
+    overrides = model_admin.formfield_overrides
+    if overrides.get(models.DateField) == {"widget": admin_widgets.AdminDateWidget}:
+        overrides[models.DateField] = WAREKI_DATE_FORMFIELD
+    if overrides.get(models.DateTimeField) == DJANGO_DATETIME_FORMFIELD:
+        overrides[models.DateTimeField] = WAREKI_DATETIME_FORMFIELD
+
+
+def _in_wareki(value):
+    return wareki_datetime(value) if value is not None else None
+
+
+def _wareki_display_for_field(value, field, empty_value_display, *args, **kwargs):
+    if (
+        value is not None
+        and isinstance(field, models.DateField)
+        and not getattr(field, "flatchoices", None)
+    ):
+        return _in_wareki(value)
+    return _django_display_for_field(value, field, empty_value_display, *args, **kwargs)
+
+
+def _wareki_display_for_value(value, empty_value_display, *args, **kwargs):
+    if isinstance(value, date):
+        return _in_wareki(value)
+    return _django_display_for_value(value, empty_value_display, *args, **kwargs)
+
+
+_django_display_for_field = admin_utils.display_for_field
+_django_display_for_value = admin_utils.display_for_value
+
+
+class WarekiHistoryContext(HistoricalRecordContextHelper):
+    """A history entry's old and new values, with dates in 和暦."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, date):
+            return wareki_datetime(value)
+        return super().prepare_delta_change_value(change, value)
+
+
+def show_dates_in_wareki() -> None:
+    """The admin's change lists and read-only fields show dates and times in 和暦.
+
+    Django's admin has no setting or hook for how it shows a date: it formats every value
+    with ``django.contrib.admin.utils.display_for_field`` / ``display_for_value``, imported
+    by name into the change list tags and the form helpers, and the date formats of a
+    locale cannot write an era. So those two functions are replaced, here only, by ones
+    that write dates (and timestamps, in local time) in 和暦 and hand everything else back
+    to Django's. Called once from ``apply_city_rules``.
+    """
+    for module in (admin_utils, admin_form_helpers, admin_list):
+        if hasattr(module, "display_for_field"):
+            module.display_for_field = _wareki_display_for_field
+        if hasattr(module, "display_for_value"):
+            module.display_for_value = _wareki_display_for_value
+
+
 def _city_host_only(view):
     @wraps(view)
     def guarded(request, *args, **kwargs):
@@ -189,6 +294,7 @@ def apply_city_rules(site) -> None:
     register_with_city_rules.city_rules = True
     site.register = register_with_city_rules
     _speak_the_citys_words(site)
+    show_dates_in_wareki()
 
 
 def _speak_the_citys_words(site) -> None:

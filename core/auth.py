@@ -7,6 +7,7 @@ login against ``AXES_FAILURE_LIMIT`` and one address's failures against the high
 
 import logging
 import time
+from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
@@ -75,6 +76,24 @@ def _start_activity_clock(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+
+
+def remember_login(session, *, remember: bool) -> None:
+    """Keep a new login after the browser closes, or not (「ログインしたままにする」).
+
+    Not remembered: the session cookie ends with the browser. Remembered: it lasts
+    ``SESSION_COOKIE_AGE`` from this login at most, however often it is used, and the idle
+    limit (``core.middleware.SessionIdleMiddleware``) still ends it sooner.
+    """
+    if remember:
+        session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    else:
+        session.set_expiry(0)
+
+
+def remembered_login_days() -> int:
+    """The most days a remembered login lasts (``SESSION_COOKIE_AGE``, rounded down)."""
+    return max(1, settings.SESSION_COOKIE_AGE // 86400)
 
 
 # ------------------------------------------------------------------------- lockout

@@ -166,3 +166,110 @@ def parse_period(text: str) -> Period:
     if match["half"]:
         half = FIRST_HALF if match["half"].upper() in ("上半期", "上期", "H1") else SECOND_HALF
     return Period(year, half)
+
+
+# ------------------------------------------------------------------------- dates typed in
+
+
+class WarekiDateError(ValueError):
+    """A typed date that is unreadable, or names a day that does not exist.
+
+    ``code`` says which (``invalid_date``, ``no_such_day``, ``outside_era``); ``message`` is
+    the sentence shown next to the field.
+    """
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# The era names and their short forms as people type them (after NFKC, which also
+# turns ㋿ and ㍻ into 令和 and 平成): 令和, 令, R or r.
+_ERA_SPELLINGS = {
+    **{name: name for name, _ in ERAS},
+    **{name[0]: name for name, _ in ERAS},
+    **ERA_ABBREVIATIONS,
+}
+_ERA_DATE = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|明治|[令平昭大明RHSTM])(?P<num>元|\d{1,3})(?:年|[./\-])"
+    r"(?P<month>\d{1,2})(?:月|[./\-])(?P<day>\d{1,2})日?$",
+    re.IGNORECASE,
+)
+_WESTERN_DATE = re.compile(
+    r"^(?:西暦)?(?P<year>\d{4})(?:年|[./\-])(?P<month>\d{1,2})(?:月|[./\-])(?P<day>\d{1,2})日?$"
+)
+_COMPACT_DATE = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
+
+
+def era_end(name: str) -> date | None:
+    """The last day of an era (None for the era in force)."""
+    names = [era for era, _ in ERAS]
+    index = names.index(name)
+    if index == 0:
+        return None
+    return date.fromordinal(ERAS[index - 1][1].toordinal() - 1)
+
+
+def _western(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _day_of(year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise WarekiDateError(f"{month}月はありません。", "no_such_day")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise WarekiDateError(f"{month}月{day}日はありません。", "no_such_day") from None
+
+
+def parse_wareki_date(text: str) -> date:
+    """Parse a date as people type it: 令和8年4月1日, 令和８年４月１日, R8.4.1, R8/4/1, 令8.4.1,
+    令和元年5月1日, 2026-04-01, 2026/4/1, 2026年4月1日 or 20260401.
+
+    An era date must fall within its era: 令和元年4月30日 and 平成31年5月1日 do not exist.
+    Raises WarekiDateError (``invalid_date``, ``no_such_day`` or ``outside_era``).
+    """
+    normal = unicodedata.normalize("NFKC", str(text)).strip()
+    normal = re.sub(r"\s+", "", normal)
+    western = _WESTERN_DATE.match(normal) or _COMPACT_DATE.match(normal)
+    if western:
+        year = int(western["year"])
+        if year < 1:
+            raise WarekiDateError(f"{year}年はありません。", "no_such_day")
+        return _day_of(year, int(western["month"]), int(western["day"]))
+    match = _ERA_DATE.match(normal)
+    if not match:
+        raise WarekiDateError(
+            f"「{text}」は日付として読み取れません。令和8年4月1日、R8.4.1、2026-04-01 "
+            "のように入力してください。",
+            "invalid_date",
+        )
+    era = _ERA_SPELLINGS[match["era"].upper() if match["era"].isascii() else match["era"]]
+    number = 1 if match["num"] == "元" else int(match["num"])
+    era_label = f"{era}{_era_number(number)}年"
+    start, end = ERA_BY_NAME[era], era_end(era)
+    if number < 1:
+        raise WarekiDateError(f"{era}{number}年はありません。", "outside_era")
+    year = start.year + number - 1
+    if end is not None and year > end.year:
+        raise WarekiDateError(
+            f"{era_label}はありません（{era}は{_western(end)}まで）。", "outside_era"
+        )
+    day = _day_of(year, int(match["month"]), int(match["day"]))
+    written = f"{era_label}{day.month}月{day.day}日"
+    if day < start:
+        raise WarekiDateError(
+            f"{written}はありません（{era}は{_western(start)}から）。", "outside_era"
+        )
+    if end is not None and day > end:
+        raise WarekiDateError(
+            f"{written}はありません（{era}は{_western(end)}まで）。", "outside_era"
+        )
+    return day
+
+
+def wareki_datetime(moment) -> str:
+    """A date and time as officials write it: 令和8年4月1日 13:05 (in the time zone given)."""
+    return f"{wareki_date(moment.date())} {moment:%H:%M}"

@@ -2,7 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from .auth import remember_login
 from .forms import FirstPasswordChangeForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with 「ログインしたままにする」: unchecked, the login ends when the
+    browser closes (see ``core.auth.remember_login``)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_login(self.request.session, remember=bool(form.cleaned_data.get("remember")))
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
+from core.calendar import wareki_date
 from core.imports.admin_views import ImportExportAdminMixin
 from core.security_log import log_security_event
 
@@ -219,7 +220,7 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
             record = district.populations.filter(as_of__lte=today).order_by("-as_of").first()
             if record:
                 lines.append(
-                    f"{district.name}: {record.population:,}人（{record.as_of:%Y-%m-%d} "
+                    f"{district.name}: {record.population:,}人（{wareki_date(record.as_of)} "
                     f"{record.source}）"
                 )
             else:

@@ -9,7 +9,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
-from core.calendar import fiscal_year
+from core.calendar import fiscal_year, wareki_date
+from core.forms import AdminWarekiDateInput, WarekiDateField
 from core.imports.admin_views import ImportExportAdminMixin
 from core.money import yen
 from councils.models import Council
@@ -109,9 +110,10 @@ class ReassignForm(forms.Form):
         queryset=StaffMember.objects.filter(is_active=True),
         help_text="副担当の職員を選ぶと、副担当は異動日の前日で終わります。",
     )
-    on = forms.DateField(
+    on = WarekiDateField(
         label="異動日",
-        help_text="新しい主担当の開始日。今の主担当はこの前日で終了します。例: 2027-04-01",
+        widget=AdminWarekiDateInput,
+        help_text="新しい主担当の開始日。今の主担当はこの前日で終了します。例: 令和9年4月1日",
     )
     note = forms.CharField(label="摘要", max_length=200, required=False)
 
@@ -187,7 +189,7 @@ class LiaisonAssignmentAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHist
                 messages.success(
                     request,
                     f"{assignment.council}の主担当を{assignment.staff.name}さんに"
-                    f"{assignment.started_on:%Y-%m-%d}付けで交代しました。",
+                    f"{wareki_date(assignment.started_on)}付けで交代しました。",
                 )
                 return redirect("admin:staffing_councilstaffing_changelist")
         council = form["council"].value()
@@ -300,7 +302,7 @@ class CouncilStaffingAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         today = timezone.localdate()
-        extra_context["title"] = f"配置状況（地域協働体別、{today:%Y-%m-%d}現在）"
+        extra_context["title"] = f"配置状況（地域協働体別、{wareki_date(today)}現在）"
         extra_context["reassign_url"] = reverse("admin:staffing_liaisonassignment_reassign")
         return super().changelist_view(request, extra_context)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_label
+from core.forms import WarekiDateField, WarekiDateInput
 from core.validators import MaxYenValidator
 
 from .models import (
@@ -223,11 +224,8 @@ class YenFormField(forms.IntegerField):
         return super().to_python(value)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+class DateInput(WarekiDateInput):
+    """The portal's date input: typed in 和暦 or Western form, shown in 和暦."""
 
 
 def fiscal_year_choices(today=None) -> list[tuple[int, str]]:
@@ -266,6 +264,7 @@ class ApplicationForm(forms.ModelForm):
             "work_ends_on": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"work_starts_on": WarekiDateField, "work_ends_on": WarekiDateField}
 
     def __init__(self, *args, rule=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -505,39 +504,39 @@ class CommentForm(forms.Form):
 
 class DecisionForm(forms.Form):
     amount = YenFormField(label="交付決定額（円）")
-    decided_on = forms.DateField(label="交付決定日", widget=DateInput())
+    decided_on = WarekiDateField(label="交付決定日")
     document_number = document_number_field()
     comment = optional_comment()
 
 
 class AdvanceForm(forms.Form):
     amount = YenFormField(label="前金払額（円）")
-    paid_on = forms.DateField(label="支払日", widget=DateInput())
+    paid_on = WarekiDateField(label="支払日")
     comment = optional_comment()
 
 
 class ConfirmForm(forms.Form):
-    confirmed_on = forms.DateField(label="額の確定日", widget=DateInput())
+    confirmed_on = WarekiDateField(label="額の確定日")
     document_number = document_number_field()
-    refund_due_on = forms.DateField(
-        label="返還の納期限", required=False, widget=DateInput(), help_text="返還がある場合のみ。"
+    refund_due_on = WarekiDateField(
+        label="返還の納期限", required=False, help_text="返還がある場合のみ。"
     )
     comment = optional_comment()
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label="支払日", widget=DateInput())
+    paid_on = WarekiDateField(label="支払日")
     comment = optional_comment()
 
 
 class RefundRequestForm(forms.Form):
-    refund_due_on = forms.DateField(label="返還の納期限", widget=DateInput())
+    refund_due_on = WarekiDateField(label="返還の納期限")
     comment = optional_comment()
 
 
 class RefundReceiptForm(forms.Form):
     amount = YenFormField(label="受領額（円）")
-    received_on = forms.DateField(label="受領日", widget=DateInput())
+    received_on = WarekiDateField(label="受領日")
     comment = optional_comment()
 
 

@@ -1,5 +1,6 @@
 """Template filters for the official calendar and for money."""
 
+import re
 from datetime import date, datetime
 
 from django import template
@@ -72,3 +73,42 @@ def yen(amount):
 def yen_text(amount):
     """{{ 123456|yen_text }} → 12万3,456円."""
     return money.yen_text(amount)
+
+
+@register.filter
+def wareki_datetime(value):
+    """{{ some_datetime|wareki_datetime }} → 令和8年11月23日 14:05 (local time); a date alone
+    → 令和8年11月23日."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return calendar.wareki_datetime(value)
+    return wareki(value)
+
+
+@register.filter
+def wareki_if_date(value):
+    """Dates and timestamps in 和暦, any other value as it is (0 and False included): for
+    columns that hold values of every kind, such as a history's old and new values."""
+    if isinstance(value, date):
+        return wareki_datetime(value)
+    return value
+
+
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})(?:年(?P<month>\d{1,2})月)?$")
+
+
+@register.filter
+def wareki_year_month(title):
+    """A Western year or year and month as the admin's date hierarchy writes them, in 和暦:
+    2026 → 令和8年, 2019年4月 → 平成31年4月 (anything else as it is)."""
+    match = _YEAR_MONTH.match(str(title))
+    if not match:
+        return title
+    year = int(match["year"])
+    if not match["month"]:
+        return calendar.era_year(year)
+    first = calendar.wareki_date(date(year, int(match["month"]), 1))
+    return first.removesuffix("1日")

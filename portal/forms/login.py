@@ -1,6 +1,10 @@
 """The login form of a city's host: one Japanese message for every refused login."""
 
+from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+
+from core.auth import remembered_login_days
 
 
 class CityAuthenticationForm(AuthenticationForm):
@@ -10,6 +14,23 @@ class CityAuthenticationForm(AuthenticationForm):
     ``core.auth.CityModelBackend``) read the same, so the form does not tell which logins
     exist in which city.
     """
+
+    remember = forms.BooleanField(
+        label="ログインしたままにする",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_remember_help"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        city = getattr(request, "municipality", None)
+        minutes = city.session_idle_minutes if city is not None else settings.SESSION_IDLE_MINUTES
+        self.fields["remember"].help_text = (
+            "チェックしないと、ブラウザーを閉じたときにログアウトします。"
+            f"チェックすると、閉じてもログインしたままになります（最長{remembered_login_days()}日）。"
+            f"どちらの場合も、操作がないまま{minutes}分が過ぎるとログアウトします。"
+            "共用のパソコンではチェックしないでください。"
+        )
 
     def get_invalid_login_error(self):
         error = super().get_invalid_login_error()

@@ -108,3 +108,58 @@ def test_public_pages_keep_their_caching(client):
     response = client.get("/", HTTP_HOST=HOST)
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+# ------------------------------------------------------- 「ログインしたままにする」
+
+
+def log_in(client, user, **extra):
+    data = {"username": user.username, "password": "test-password-123", **extra}
+    return client.post("/accounts/login/", data, HTTP_HOST=HOST)
+
+
+def test_the_login_page_offers_to_stay_logged_in_with_the_citys_idle_time(client, city):
+    city.session_idle_minutes = 30
+    city.save(update_fields=["session_idle_minutes"])
+    content = client.get("/accounts/login/", HTTP_HOST=HOST).content.decode()
+    assert '<input type="checkbox" name="remember"' in content
+    assert "ログインしたままにする</label>" in content
+    assert "どちらの場合も、操作がないまま30分が過ぎるとログアウトします。" in content
+    assert "（最長14日）" in content
+
+
+def test_without_remember_the_session_ends_with_the_browser(client, secretary, settings):
+    response = log_in(client, secretary)
+    assert response.status_code == 302
+    assert client.session.get_expire_at_browser_close()
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")
+
+
+def test_remember_keeps_the_session_for_at_most_the_cookie_age(client, secretary, settings):
+    response = log_in(client, secretary, remember="on")
+    assert response.status_code == 302
+    assert not client.session.get_expire_at_browser_close()
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert settings.SESSION_COOKIE_AGE - 5 <= int(cookie["max-age"]) <= settings.SESSION_COOKIE_AGE
+    ends = client.session.get_expiry_date()
+    # Used again later, the session keeps its end: the age counts from the login.
+    idle_for(client, 2)
+    assert client.get("/portal/", HTTP_HOST=HOST).status_code == 200
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] >= int(time.time()) - 5
+    assert client.session.get_expiry_date() == ends
+
+
+def test_a_remembered_session_still_ends_after_the_idle_time(client, secretary):
+    log_in(client, secretary, remember="on")
+    idle_for(client, 61)
+    response = client.get("/portal/", HTTP_HOST=HOST)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/portal/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_refused_login_with_remember_sets_no_session(client, secretary):
+    response = log_in(client, secretary, remember="on", password="wrong-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
