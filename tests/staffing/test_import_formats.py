@@ -157,8 +157,8 @@ def test_csv_export_is_utf8_with_bom_and_neutralised():
 def test_xlsx_export_is_neutralised():
     book = openpyxl.load_workbook(BytesIO(XLSX().export_data(dangerous_dataset())))
     values = [cell.value for cell in book.active[2]]
-    # (the workbook stores a carriage return as a line feed)
-    assert values[:6] == ['\'=HYPERLINK("http://x")', "'+1", "'-1+1", "'@A1", "'\tTab", "'\nCR"]
+    # (tablib 3.10 keeps the carriage return as written; 3.9 stored a line feed)
+    assert values[:6] == ['\'=HYPERLINK("http://x")', "'+1", "'-1+1", "'@A1", "'\tTab", "'\rCR"]
     assert values[6:] == ["普通", -5]
 
 
