@@ -229,6 +229,7 @@ PERIODIC_JOBS = [
     ("clear_sessions", "17 * * * *", "core.periodic.clear_expired_sessions"),
     ("expire_import_uploads", "*/30 * * * *", "core.periodic.expire_import_uploads"),
     ("fail_stalled_imports", "*/10 * * * *", "core.periodic.fail_stalled_imports"),
+    ("expire_pending_uploads", "41 * * * *", "portal.forms.subsidies.expire_pending_uploads"),
 ]
 # Imports of more rows than this check the file in a job too (not only the confirmed import).
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=5000)

@@ -150,6 +150,27 @@ def expire_import_uploads(max_age=timedelta(days=1)) -> str:
     return f"{removed} unconfirmed uploads removed"
 
 
+def expire_stored_files(folder: str, max_age=timedelta(days=1)) -> int:
+    """Delete the files directly under ``folder`` of the default storage last written more
+    than ``max_age`` ago (files kept for a while on behalf of a form that may never come
+    back); the number deleted."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    limit = timezone.now() - max_age
+    removed = 0
+    for name in names:
+        path = f"{folder}/{name}"
+        with contextlib.suppress(FileNotFoundError):
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                removed += 1
+    return removed
+
+
 def fail_stalled_imports() -> str:
     """Imports queued or running far longer than any job may run (their worker died and the
     retries ran out, or the queue lost them) are marked 失敗; their rows were never saved."""

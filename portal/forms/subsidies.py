@@ -96,3 +96,10 @@ class PendingUploads:
             if item:
                 default_storage.delete(item["path"])
         self._save()
+
+
+def expire_pending_uploads() -> str:
+    """Periodic job: files chosen on a form that was never saved, kept more than a day."""
+    from core.periodic import expire_stored_files
+
+    return f"{expire_stored_files(PendingUploads.FOLDER)} pending uploads removed"
