@@ -30,6 +30,10 @@ class Cell(NamedTuple):
     nowrap: bool  # a number or an era date: kept on one line
 
 
+# An empty cell on a page: a number or a text nobody has given.
+EMPTY = "—"
+
+
 @dataclass
 class Table:
     """One table of a public page: what the page shows, the CSV and the JSON give."""
@@ -40,19 +44,24 @@ class Table:
     keys: list[str]  # field names in JSON
     rows: list[list] = field(default_factory=list)
     year_keys: tuple[str, ...] = ()  # columns holding a fiscal year, shown as 令和8年度
+    # What an empty cell says, per key, where 「—」 (not given) would mislead, e.g. 未確定.
+    empty_texts: dict[str, str] = field(default_factory=dict)
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
         """Rows as shown in HTML and PDF: (text, is_number); numbers with separators and
         dates in the Japanese era (fiscal years as the city in force writes them), while CSV
         and JSON keep the plain values."""
         years = {self.keys.index(key) for key in self.year_keys}
-        return [
-            [
-                (fiscal_year(v), False) if i in years and isinstance(v, int) else _display(v)
-                for i, v in enumerate(row)
-            ]
-            for row in self.rows
-        ]
+        empty = [self.empty_texts.get(key, EMPTY) for key in self.keys]
+
+        def cell(index, value):
+            if value is None:
+                return empty[index], False
+            if index in years and isinstance(value, int):
+                return fiscal_year(value), False
+            return _display(value)
+
+        return [[cell(i, v) for i, v in enumerate(row)] for row in self.rows]
 
     def cells(self) -> list[list[Cell]]:
         """``display_rows`` with each cell's column header and whether it may wrap."""
@@ -69,8 +78,6 @@ class Table:
 
 
 def _display(value) -> tuple[str, bool]:
-    if value is None:
-        return "", False
     if isinstance(value, bool):
         return ("はい" if value else "いいえ"), False
     if isinstance(value, int):

@@ -5,12 +5,18 @@ from core.tables import Table
 from . import selectors
 
 
+def public_comment(entry) -> str:
+    """The city's 所見 on a progress entry as the public may read it: once the entry is
+    published (accepted by the city, then published), never while it is under review."""
+    return entry.staff_comment if entry.is_published else ""
+
+
 def progress_table(plan, entries, slug="progress", caption=None) -> Table:
     return Table(
         slug,
         caption or f"{plan.title} 進捗状況",
-        ["事業", "期間", "実施内容", "開催回数", "延べ参加人数", "達成状況"],
-        ["item", "period", "done", "meetings", "participants", "status"],
+        ["事業", "期間", "実施内容", "開催回数", "延べ参加人数", "達成状況", "市の所見"],
+        ["item", "period", "done", "meetings", "participants", "status", "city_comment"],
         [
             [
                 f"{e.item.number} {e.item.title}".strip(),
@@ -19,6 +25,7 @@ def progress_table(plan, entries, slug="progress", caption=None) -> Table:
                 e.meetings,
                 e.participants,
                 e.status.label if e.status else "",
+                public_comment(e),
             ]
             for e in entries
         ],

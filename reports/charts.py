@@ -3,6 +3,19 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core import calendar, terms
+
+ERA_LETTERS = {name: letter for letter, name in calendar.ERA_ABBREVIATIONS.items()}
+
+
+def era_short(year: int) -> str:
+    """A fiscal year short enough for an axis tick, as officials abbreviate it: 2024 → R6,
+    2019 → R1 (令和元年度), 2018 → H30."""
+    for name, start in calendar.ERAS:
+        if year >= start.year:
+            return f"{ERA_LETTERS[name]}{year - start.year + 1}"
+    raise ValueError(f"{year} is before the Meiji era")
+
 
 @dataclass(frozen=True)
 class Series:
@@ -53,5 +66,9 @@ def line_chart(series: list[Series], *, width: int = 560, height: int = 220) -> 
         "top": top,
         "lines": lines,
         "y_ticks": [{"y": f"{y(t):.1f}", "label": f"{t.normalize():f}"} for t in ticks],
-        "x_ticks": [{"x": f"{x(yr):.1f}", "year": yr} for yr in years[::step]],
+        "x_ticks": [
+            {"x": f"{x(yr):.1f}", "year": yr, "label": era_short(yr)} for yr in years[::step]
+        ],
+        # How to read the ticks, with the first year as the example: R6＝令和6年度.
+        "x_legend": f"{era_short(years[0])}＝{terms.fiscal_year(years[0])}",
     }

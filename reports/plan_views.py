@@ -7,6 +7,7 @@ from django.urls import reverse
 from core import terms
 from core.calendar import CalendarParseError, parse_period
 from core.tables import Table
+from core.templatetags.numbers import status_heading
 from plans import selectors
 from plans.public import progress_table
 
@@ -133,7 +134,8 @@ class PlanRollupPage(PublicPage):
         table = selectors.published_rollup(plan)
         columns = ["基本方針", "項目数"]
         keys = ["policy", "items"]
-        for index, column in enumerate(table.columns):
+        for index, label in enumerate(table.columns):
+            column = status_heading(label)
             columns += [column, f"{column}（%）"]
             keys += [f"status{index + 1}", f"status{index + 1}_percent"]
         if table.has_missing_entries:
@@ -172,14 +174,17 @@ class PlanIndicatorsPage(PublicPage):
                 [Series("実績（基準値を含む）", actual), Series("目標", target, dashed=True)]
             )
             description = "、".join(
-                [f"基準値 {indicator.baseline_year}年度 {row.baseline}{indicator.unit}"]
+                [
+                    f"基準値 {terms.fiscal_year(indicator.baseline_year)} "
+                    f"{row.baseline}{indicator.unit}"
+                ]
                 + [
-                    f"{c.fiscal_year}年度 実績 {c.actual}{indicator.unit}"
+                    f"{terms.fiscal_year(c.fiscal_year)} 実績 {c.actual}{indicator.unit}"
                     for c in row.cells
                     if c.actual
                 ]
                 + [
-                    f"{c.fiscal_year}年度 目標 {c.target}{indicator.unit}"
+                    f"{terms.fiscal_year(c.fiscal_year)} 目標 {c.target}{indicator.unit}"
                     for c in row.cells
                     if c.target
                 ]

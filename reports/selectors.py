@@ -1,9 +1,10 @@
 """What citizens may see, gathered for the public pages; a fixed number of queries each."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from councils.models import CivicCentre, Council, Stage
+from councils.reading import name_or_reading_matches
 from councils.selectors import council_populations_on
 from plans import public as plans_public
 from staffing import public as staffing_public
@@ -16,12 +17,15 @@ SECTION_MODULES = (plans_public, subsidies_public, staffing_public)
 
 
 def council_list(*, query: str = "", area: str = ""):
-    """Councils matching a name/kana search and an area, with centres and population."""
+    """Councils matching a name/kana search and an area, with centres and population.
+
+    The search finds a council by its name or its reading, typed in hiragana, katakana or
+    half-width katakana (``councils.reading``)."""
     councils = Council.objects.prefetch_related(
         Prefetch("civic_centres", queryset=CivicCentre.objects.order_by("kana", "name"))
     ).order_by("kana", "name")
     if query:
-        councils = councils.filter(Q(name__icontains=query) | Q(kana__icontains=query))
+        councils = councils.filter(name_or_reading_matches(query))
     if area:
         councils = councils.filter(area=area)
     councils = list(councils)

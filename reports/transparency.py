@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from core import terms
 from core.models import Municipality
 from core.tables import Table
+from subsidies.public import UNCONFIRMED
 from subsidies.selectors import public_grants
 
 from .giving360 import GrantRow, grant_record, package
@@ -31,13 +32,16 @@ class TransparencyPage(PublicPage):
         year = _year_param(request, years)
         if year is not None:
             grants = [g for g in grants if g.fiscal_year == year]
-        totals = defaultdict(lambda: {"count": 0, "decided": 0, "paid": 0, "confirmed": 0})
+        totals = defaultdict(lambda: {"count": 0, "decided": 0, "paid": 0, "confirmed": None})
         for g in grants:
             row = totals[(g.fiscal_year, g.programme_code, g.programme_name)]
             row["count"] += 1
             row["decided"] += g.decided_amount
             row["paid"] += g.paid_amount
-            row["confirmed"] += g.confirmed_amount or 0
+            # The sum of the amounts confirmed so far; 未確定 (None), not 0, while no grant
+            # of the programme has one, as each grant's row below says.
+            if g.confirmed_amount is not None:
+                row["confirmed"] = (row["confirmed"] or 0) + g.confirmed_amount
         by_programme = Table(
             "programmes",
             "補助制度別の交付状況",
@@ -61,6 +65,7 @@ class TransparencyPage(PublicPage):
                 [terms.fiscal_year(fy), name, t["count"], t["decided"], t["paid"], t["confirmed"]]
                 for (fy, _code, name), t in totals.items()
             ],
+            empty_texts={"confirmed_amount": UNCONFIRMED},
         )
         council_term = terms.council_term()
         by_council = Table(
@@ -96,6 +101,7 @@ class TransparencyPage(PublicPage):
                 ]
                 for g in grants
             ],
+            empty_texts={"confirmed_amount": UNCONFIRMED},
         )
         return Page(
             title="補助金の交付状況",

@@ -5,6 +5,9 @@ from core.tables import Table
 
 from .selectors import public_grants
 
+# The 確定額 of a grant whose project is not finished yet.
+UNCONFIRMED = "未確定"
+
 
 def council_sections(council) -> list[dict]:
     """One section listing the council's decided grants (one query); none when it has none."""
@@ -34,6 +37,7 @@ def council_sections(council) -> list[dict]:
             ]
             for g in grants
         ],
+        empty_texts={"confirmed_amount": UNCONFIRMED},
     )
     years: dict[int, dict] = {}
     for grant in grants:
