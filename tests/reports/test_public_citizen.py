@@ -206,7 +206,10 @@ def test_counts_carry_separators_and_units_on_every_page(client, progress, counc
     # The council covers one district of 1,000 people (CouncilFactory); now 1,230.
     PopulationRecord.objects.filter(district__councils=council).update(population=1230)
     progress_page = client.get(reverse("public:plan_progress", args=[plan.pk])).content.decode()
-    assert "開催回数 12回、延べ参加人数 1,230人" in progress_page
+    assert (
+        '<span class="nowrap">開催回数 12回</span>、<span class="nowrap">延べ参加人数 1,230人</span>'
+        in progress_page
+    )
     listing = client.get(reverse("public:council_list")).content.decode()
     assert '<td class="num" data-label="人口">1,230人</td>' in listing
     profile = client.get(reverse("public:council", args=[council.pk])).content.decode()
@@ -220,16 +223,22 @@ def test_an_unconfirmed_amount_reads_the_same_in_both_tables(client, world):  # 
     body = client.get(reverse("public:transparency")).content.decode()
     # 補助制度別: 件数, 交付決定額, 支払額, 確定額; 団体別: 交付決定額, 支払額, 確定額.
     assert (
-        '<td class="num">1</td><td class="num">50,000</td><td class="num">0</td><td>未確定</td>'
-        in body
-    )
-    assert '<td class="num">50,000</td><td class="num">0</td><td>未確定</td>' in body
-    assert "<td>0</td>" not in body
+        '<td data-label="件数" class="num">1</td>'
+        '<td data-label="交付決定額（円）" class="num">50,000</td>'
+        '<td data-label="支払額（円・返還後）" class="num">0</td>'
+        '<td data-label="確定額（円）">未確定</td>' in body
+    )  # 補助制度別
+    assert (
+        '<td data-label="交付決定額（円）" class="num">50,000</td>'
+        '<td data-label="支払額（円・返還後）" class="num">0</td>'
+        '<td data-label="確定額（円）">未確定</td><td data-label="交付決定日">' in body
+    )  # 団体別
+    assert 'data-label="確定額（円）" class="num">0<' not in body
     for slug in ("programmes", "grants"):
         rows = json.loads(client.get(reverse("public:transparency_json", args=[slug])).content)
         assert [r["confirmed_amount"] for r in rows] == [None], slug  # open data: null
     council_page = client.get(reverse("public:council", args=[world.council.pk]))
-    assert "<td>未確定</td>" in council_page.content.decode()
+    assert '<td data-label="確定額（円）">未確定</td>' in council_page.content.decode()
 
 
 def test_a_programme_sums_the_amounts_confirmed_so_far(client, world):  # noqa: F811
