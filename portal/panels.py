@@ -41,8 +41,8 @@ def council_generation_key(council_id: int) -> str:
 
 def clear_dashboards(*, municipality_id: int | None = None, council_id: int | None = None):
     """Forget the cached sections of council ``council_id``, else of every council of city
-    ``municipality_id`` (by default the city in force), else of every city's councils. Once
-    the current transaction commits, so no request caches the old rows in between."""
+    ``municipality_id`` (by default the city in force), else of every city's councils: at
+    once and again when the current transaction commits (``generations.bump_for_change``)."""
     if council_id is not None:
         key = council_generation_key(council_id)
     else:
