@@ -56,6 +56,8 @@ def _environment(database_url: str, cache_url: str, static_root: str) -> dict:
         "ALLOWED_HOSTS": ".scale.localhost,127.0.0.1,localhost",
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "ERROR",
+        # The logins' security events go to a file of the run, not between the figures.
+        "SECURITY_LOG_FILE": str(Path(static_root).parent / "security.log"),
     }
 
 

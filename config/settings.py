@@ -436,3 +436,8 @@ LOGGING["loggers"] = {
     "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     "axes": {"level": "ERROR"},  # its warnings repeat what the security log records
 }
+
+# --- Secretary dashboard cache ---
+# The dashboard's council sections are cached this long per council and day; any change to
+# what they show clears them at once (portal.apps), so this only bounds stale memory use.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=3600)

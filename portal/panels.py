@@ -1,10 +1,25 @@
 """The sections of the secretary's dashboard (/portal/), one per domain, each read
-through that domain's selectors. A panel is ``{"template": ..., **context}``."""
+through that domain's selectors. A panel is ``{"template": ..., **context}``.
 
+The dashboard's council sections are cached, rendered, per council and day
+(:func:`council_sections`): the key carries the city, the council, today's date and three
+generations in the shared cache (every city's, the city's and the council's), which
+``portal.apps`` bumps when anything the sections show is saved, deleted or imported. Only
+what is the same for every secretary of the council is cached: no form, no CSRF token, no
+message, no name of the user looking.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core import calendar
+from core import calendar, generations, tenancy
+from councils.selectors import districts_with_population_on
 from plans import selectors as plan_selectors
 from plans.models import PlanStatus
 from staffing.selectors import current_liaisons
@@ -12,6 +27,77 @@ from subsidies import selectors as subsidy_selectors
 from subsidies.models import GRANTED_STATUSES, OPEN_STATUSES
 
 from .steps import next_step
+
+SHARED_GENERATION_KEY = "dashboard:generation"
+
+
+def city_generation_key(municipality_id: int) -> str:
+    return f"dashboard:city-{municipality_id}:generation"
+
+
+def council_generation_key(council_id: int) -> str:
+    return f"dashboard:council-{council_id}:generation"
+
+
+def clear_dashboards(*, municipality_id: int | None = None, council_id: int | None = None):
+    """Forget the cached sections of council ``council_id``, else of every council of city
+    ``municipality_id`` (by default the city in force), else of every city's councils: at
+    once and again when the current transaction commits (``generations.bump_for_change``)."""
+    if council_id is not None:
+        key = council_generation_key(council_id)
+    else:
+        if municipality_id is None:
+            municipality_id = tenancy.current_municipality_id()
+        if municipality_id is None:
+            key = SHARED_GENERATION_KEY
+        else:
+            key = city_generation_key(municipality_id)
+    generations.bump_for_change(key)
+
+
+def dashboard_key(municipality_id: int, council_id: int, today: date) -> str:
+    """The cache key of a council's sections on ``today``, with the generations in force."""
+    shared, city, council = generations.current(
+        SHARED_GENERATION_KEY,
+        city_generation_key(municipality_id),
+        council_generation_key(council_id),
+    )
+    return (
+        f"dashboard:{shared}:city-{municipality_id}:{city}:"
+        f"council-{council_id}:{council}:{today.isoformat()}"
+    )
+
+
+def council_sections(request) -> dict:
+    """What the dashboard shows of ``request.council`` on today's date, from the cache when
+    nothing in it changed since: ``panels`` (each rendered to HTML) and the facts
+    (``population``, ``districts``, ``civic_centres``, ``members``, ``stage_changes``)."""
+    council = request.council
+    today = timezone.localdate()
+    key = dashboard_key(council.municipality_id, council.pk, today)
+    sections = cache.get(key)
+    if sections is None:
+        with transaction.atomic():  # the sections as of one moment
+            sections = _read_sections(request, today)
+        cache.set(key, sections, settings.DASHBOARD_CACHE_SECONDS)
+    return sections
+
+
+def _read_sections(request, today: date) -> dict:
+    council = request.council
+    districts = districts_with_population_on(council, today)
+    context = {"municipality": getattr(request, "municipality", None)}
+    return {
+        "panels": [
+            render_to_string(panel["template"], {**context, "panel": panel})
+            for panel in dashboard_panels(request)
+        ],
+        "population": sum(d.latest_population or 0 for d in districts),
+        "districts": districts,
+        "civic_centres": list(council.civic_centres.all()),
+        "members": list(council.members.all()),
+        "stage_changes": list(council.stage_changes.all()),
+    }
 
 
 def dashboard_panels(request) -> list[dict]:

@@ -6,10 +6,8 @@ that city's pages only. Clearing bumps the generation, so every old entry is ign
 expires) without scanning the cache. A change made with no city in force (a platform
 operator's edit) bumps the shared generation, which clears every city's pages.
 
-With several web servers the cache is Redis: a bump is one atomic ``INCR`` on the shared key,
-so it reaches every server at its next request. A generation key that is lost (evicted, or the
-cache flushed) starts again from the clock, never from 1, so that pages cached under an earlier
-generation can never come back.
+The generations live in the shared cache (``core.generations``): with several web servers a
+bump reaches every server at its next request.
 
 A page found in the cache is served before anything asks the database, so cached pages keep
 answering while the database is away: the views are exempt from ``ATOMIC_REQUESTS`` and open
@@ -17,7 +15,6 @@ the request's transaction only when the page is rendered.
 """
 
 import hashlib
-import time
 from contextlib import nullcontext
 from functools import wraps
 from urllib.parse import urlencode
@@ -27,7 +24,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.cache import patch_cache_control
 
-from core import tenancy
+from core import generations, tenancy
 
 SHARED_GENERATION_KEY = "public-pages:generation"
 
@@ -36,36 +33,15 @@ def generation_key(municipality_id: int) -> str:
     return f"public-pages:city-{municipality_id}:generation"
 
 
-def _fresh_generation() -> int:
-    """A generation above every one used before: the clock in microseconds (bumps add 1)."""
-    return time.time_ns() // 1000
-
-
-def _generations(*keys: str) -> list[int]:
-    """The generations stored at ``keys`` (one round trip), starting any missing one."""
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, _fresh_generation(), timeout=None)  # the first server to ask wins
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
-
-
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # lost: any fresh value is above every page's generation
-        if not cache.add(key, _fresh_generation(), timeout=None):
-            cache.incr(key)
-
-
 def clear_public_cache(municipality_id: int | None = None) -> None:
     """Call after staff publish or change anything citizens see: clears the pages of the
     city ``municipality_id`` (by default the city in force), or of every city when no city
     is named or in force."""
     if municipality_id is None:
         municipality_id = tenancy.current_municipality_id()
-    _bump(SHARED_GENERATION_KEY if municipality_id is None else generation_key(municipality_id))
+    generations.bump(
+        SHARED_GENERATION_KEY if municipality_id is None else generation_key(municipality_id)
+    )
 
 
 def clear_public_cache_on_signal(sender, **kwargs) -> None:
@@ -100,9 +76,9 @@ def page_key(request, parameters=None) -> str:
         full_path = f"{request.path}?{normalised_query(request, parameters)}"
     path = hashlib.sha256(full_path.encode()).hexdigest()
     if city_id is None:
-        (shared,), own = _generations(SHARED_GENERATION_KEY), 0
+        (shared,), own = generations.current(SHARED_GENERATION_KEY), 0
     else:
-        shared, own = _generations(SHARED_GENERATION_KEY, generation_key(city_id))
+        shared, own = generations.current(SHARED_GENERATION_KEY, generation_key(city_id))
     return f"public-pages:{shared}:city-{city_id}:{own}:{path}"
 
 
