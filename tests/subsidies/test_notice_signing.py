@@ -319,3 +319,12 @@ def test_certificate_expiry_is_kept_for_the_admin(city):
     give_certificate(city, data)
     left = city.notice_certificate_expires_at - datetime.now(UTC)
     assert timedelta(days=29) < left <= timedelta(days=30)
+
+
+def test_staff_see_the_kept_hash_on_the_notice_page(client, world, city):
+    notice = application_in(world, Status.DECIDED).notices.get()
+    notices.issued_pdf(notice)
+    client.force_login(world.viewer)
+    page = client.get(f"/admin/subsidies/notice/{notice.pk}/change/", HTTP_HOST="ichinoseki.test")
+    assert page.status_code == 200
+    assert notice.pdf_sha256 in page.content.decode()
