@@ -7,6 +7,9 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 from core import certificates, tenancy
 from demo.certificate import PASSWORD, self_signed_pkcs12
@@ -205,3 +208,17 @@ def test_page_is_not_answered_for_another_city_by_its_own_scope(issued):
     with tenancy.city_scope(other):
         result = notices.verify_notice(notice.document_number, notice.pdf_sha256)
     assert result.outcome == notices.Verification.NOT_FOUND
+
+
+@fuzz_settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    number=st.text(max_size=60),
+    digest=st.text(alphabet=st.sampled_from("0123456789abcdefABCDEF g\x00\n-"), max_size=80),
+)
+def test_whatever_is_typed_gets_an_answer_never_a_500(client, number, digest):
+    response = verify(client, document_number=number, sha256=digest)
+    assert response.status_code == 200
