@@ -370,7 +370,7 @@ if LOG_FORMAT == "json":
 # Uploads on S3-compatible storage (django-storages) when a bucket is named, else MEDIA_ROOT.
 # Nothing uploaded is public: no ACL is granted (the bucket's private default holds) and every
 # URL is signed and short-lived; private documents (subsidy attachments) sit under "private/"
-# and are served only through the views that check who asks (subsidies.models.PrivateStorage).
+# and are served only through the views that check who asks (core.storage.PrivateStorage).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _S3 = {
