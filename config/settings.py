@@ -291,6 +291,14 @@ UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 PDF_RENDERS_PER_MINUTE = env.int("PDF_RENDERS_PER_MINUTE", default=10)
 PDF_CACHE_LOCATION = env("PDF_CACHE_LOCATION", default="pdf-cache")
 PDF_CACHE_MAX_BYTES = env.int("PDF_CACHE_MAX_BYTES", default=500 * 1024 * 1024)
+# --- signed notices and their public verification ---
+# A city's signing certificate is stored re-locked with this key (core.certificates); when
+# empty, with SECRET_KEY (changing that key then means uploading the certificate again).
+NOTICE_CERTIFICATE_KEY = env("NOTICE_CERTIFICATE_KEY", default="")
+# The verification page (/notices/verify/) hashes an uploaded notice of at most this size.
+NOTICE_VERIFY_MAX_BYTES = env.int("NOTICE_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)
+# Seconds the signer waits for the city's timestamp authority (TSA) before signing without.
+NOTICE_TSA_TIMEOUT = env.int("NOTICE_TSA_TIMEOUT", default=10)
 
 LOGGING = {
     "version": 1,
@@ -364,7 +372,7 @@ if LOG_FORMAT == "json":
 # Uploads on S3-compatible storage (django-storages) when a bucket is named, else MEDIA_ROOT.
 # Nothing uploaded is public: no ACL is granted (the bucket's private default holds) and every
 # URL is signed and short-lived; private documents (subsidy attachments) sit under "private/"
-# and are served only through the views that check who asks (subsidies.models.PrivateStorage).
+# and are served only through the views that check who asks (core.storage.PrivateStorage).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _S3 = {

@@ -15,9 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import two_factor
+from . import certificates, two_factor
 from .admin_helpers import apply_city_rules, request_city
 from .auth import is_platform_operator, lift_login_locks
+from .calendar import wareki_date
 from .models import ImportJob, Municipality, MunicipalityHost, User
 from .security_log import log_security_event
 
@@ -106,10 +107,59 @@ class GroupAdmin(BaseGroupAdmin):
         return is_platform_operator(request.user) and super().has_delete_permission(request, obj)
 
 
+class HttpsURLField(forms.URLField):
+    """A URL typed without a scheme is taken as https (Django 6's default)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class MunicipalityForm(forms.ModelForm):
+    certificate_file = forms.FileField(
+        label="署名用証明書（PKCS#12）",
+        required=False,
+        help_text="通知書のPDFに電子署名を付ける証明書のファイル（.p12・.pfx）。"
+        "パスワードは保存しません（鍵はこのシステムの鍵で暗号化し直して保管します）。",
+    )
+    certificate_password = forms.CharField(
+        label="証明書のパスワード",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    certificate_remove = forms.BooleanField(
+        label="署名用証明書を削除する（以後の通知書は電子署名なしで発行します）",
+        required=False,
+    )
+
     class Meta:
         model = Municipality
         fields = "__all__"
+        field_classes = {"notice_tsa_url": HttpsURLField}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("certificate_file")
+        self.opened_certificate = None
+        if upload:
+            try:
+                self.opened_certificate = certificates.open_upload(
+                    upload, cleaned.get("certificate_password", "")
+                )
+            except ValidationError as error:
+                self.add_error("certificate_file", error)
+        return cleaned
+
+    def save(self, commit=True):
+        city = super().save(commit=False)
+        if self.opened_certificate is not None:
+            certificates.attach(city, self.opened_certificate)
+        elif self.cleaned_data.get("certificate_remove") and city.notice_certificate:
+            certificates.detach(city)
+        if commit:
+            city.save()
+            self.save_m2m()
+        return city
 
     def clean_local_government_code(self):
         code = self.cleaned_data["local_government_code"]
@@ -185,6 +235,33 @@ class MunicipalityAdmin(admin.ModelAdmin):
     fieldsets = (
         ("自治体", {"fields": IDENTITY_FIELDS}),
         ("通知書の差出人", {"fields": ("department", "mayor_title", "mayor_name")}),
+        (
+            "通知書の様式と公印",
+            {
+                "fields": (
+                    "notice_form_decision",
+                    "notice_form_refusal",
+                    "notice_form_change",
+                    "notice_form_confirmation",
+                    "notice_seal_text",
+                )
+            },
+        ),
+        (
+            "通知書の電子署名",
+            {
+                "description": "証明書を登録すると、以後に発行する通知書のPDFに電子署名"
+                "（PAdES）を付けます。発行した通知書は、誰でも「通知書の確認」のページ"
+                "（/notices/verify/）で、市が発行したそのままのファイルかを確かめられます。",
+                "fields": (
+                    "certificate_summary",
+                    "certificate_file",
+                    "certificate_password",
+                    "certificate_remove",
+                    "notice_tsa_url",
+                ),
+            },
+        ),
         ("呼び方と表示", {"fields": ("council_term", "centre_term", "era_display")}),
         ("ログインの安全", {"fields": ("staff_two_factor_required", "session_idle_minutes")}),
     )
@@ -216,7 +293,28 @@ class MunicipalityAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return () if self._registers(request) else IDENTITY_FIELDS
+        readonly = ("certificate_summary",)
+        return readonly if self._registers(request) else (*readonly, *IDENTITY_FIELDS)
+
+    @admin.display(description="登録中の証明書")
+    def certificate_summary(self, obj):
+        if obj is None or not obj.notice_certificate:
+            return "なし（通知書は電子署名なしで発行します）"
+        return format_html(
+            "{}<br>有効期限: {}",
+            obj.notice_certificate_subject,
+            wareki_date(timezone.localtime(obj.notice_certificate_expires_at).date()),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.opened_certificate is not None or "certificate_remove" in form.changed_data:
+            log_security_event(
+                request,
+                "notice_certificate_changed",
+                city_id=obj.pk,
+                subject=obj.notice_certificate_subject,
+            )
 
     def get_inlines(self, request, obj):
         return self.inlines if self._registers(request) else []

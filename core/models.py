@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.scoping import CityScopedManager
+from core.storage import private_storage
 from core.tenancy import current_municipality_id
 from core.validators import validate_no_control_characters
 
@@ -138,6 +139,51 @@ class Municipality(models.Model):
         help_text="職員・事務局が操作しないまま、この時間が過ぎるとログアウトします（5〜720分）。",
     )
 
+    # How its notices (通知書) are headed and signed. Each kind of notice has the 様式 number
+    # of the city's 交付規則 or 要綱; the defaults follow the usual order of its forms.
+    notice_form_decision = models.CharField(
+        "交付決定通知書の様式番号", max_length=40, blank=True, default="様式第2号"
+    )
+    notice_form_refusal = models.CharField(
+        "不交付決定通知書の様式番号", max_length=40, blank=True, default="様式第3号"
+    )
+    notice_form_change = models.CharField(
+        "変更交付決定通知書の様式番号", max_length=40, blank=True, default="様式第5号"
+    )
+    notice_form_confirmation = models.CharField(
+        "額の確定通知書の様式番号",
+        max_length=40,
+        blank=True,
+        default="様式第7号",
+        help_text="通知書の左上に記載します。例: 様式第7号（第12条関係）。空欄にすると記載しません。",
+    )
+    notice_seal_text = models.CharField(
+        "公印の表示",
+        max_length=20,
+        blank=True,
+        help_text="空欄なら差出人の下に「公印省略」と記載します。公印を押す場合は、"
+        "押す位置に記載する文字（例: （公印）、印）を入力してください。",
+    )
+    notice_certificate = models.FileField(
+        "通知書の署名用証明書",
+        storage=private_storage,
+        blank=True,
+        editable=False,
+        max_length=200,
+    )
+    notice_certificate_subject = models.CharField(
+        "署名用証明書の名義", max_length=300, blank=True, editable=False
+    )
+    notice_certificate_expires_at = models.DateTimeField(
+        "署名用証明書の有効期限", null=True, blank=True, editable=False
+    )
+    notice_tsa_url = models.URLField(
+        "タイムスタンプ局のURL",
+        blank=True,
+        help_text="電子署名にタイムスタンプを付ける場合、契約しているタイムスタンプ局"
+        "（RFC 3161）のURL。例: https://tsa.example.jp/tsa",
+    )
+
     class Meta:
         verbose_name = "自治体"
         verbose_name_plural = "自治体"
@@ -159,6 +205,15 @@ class Municipality(models.Model):
         """Who signs a notice: 「一関市長 佐藤 善仁」, or 「一関市長」 when no name is set."""
         title = self.mayor_title or f"{self.name}長"
         return f"{title} {self.mayor_name}".strip()
+
+    @property
+    def notice_seal(self) -> str:
+        """What is printed where the seal goes: the city's wording, or 「公印省略」."""
+        return self.notice_seal_text or "公印省略"
+
+    def notice_form_number(self, kind: str) -> str:
+        """The 様式 number the city gives notices of ``kind`` (decision, change, …)."""
+        return getattr(self, f"notice_form_{kind}", "")
 
     @classmethod
     def current(cls):

@@ -56,6 +56,12 @@ def _render(html: str, base_url: str) -> bytes:
     )
 
 
+def render_pdf(html: str, *, base_url: str = "") -> bytes:
+    """The PDF of ``html``, rendered now and kept nowhere (for a document its caller keeps,
+    such as an issued notice)."""
+    return _render(html, base_url or str(settings.BASE_DIR))
+
+
 def cache_name(html: str) -> str:
     """Where the PDF of ``html`` for the city in force is kept in the default storage."""
     city = tenancy.current_municipality_id()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, transparency, views
+from . import plan_views, transparency, verify, views
 from .cache import cache_public
 from .pages import public_paths
 
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("subsidies/360giving.json", cache_public(transparency.giving360_view), name="giving360"),
     *public_paths("subsidies/", transparency.TransparencyPage.as_view(), "transparency"),
+    path("notices/verify/", verify.notice_verify, name="notice_verify"),
     path("report/city.pdf", views.city_report, name="city_report_latest"),
     path("report/<int:pk>/city.pdf", views.city_report, name="city_report"),
 ]

@@ -690,11 +690,13 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ("document_number", "kind", "issued_on", "application", "pdf")
-    list_filter = ("kind", "fiscal_year")
+    list_display = ("document_number", "kind", "issued_on", "application", "signed", "pdf")
+    list_filter = ("kind", "fiscal_year", "signed")
     list_select_related = ("application",)
     search_fields = ("document_number", "application__title")
     exclude = ("content",)
+    # Kept when the PDF is issued; the public verification page compares files with the hash.
+    readonly_fields = ("signed", "pdf_sha256")
 
     @admin.display(description="PDF")
     def pdf(self, obj):

@@ -25,7 +25,8 @@ def attachment_response(attachment: Attachment) -> FileResponse:
 
 
 def notice_response(notice: Notice) -> HttpResponse:
-    """The notice's PDF as a download, never cached by shared caches."""
+    """The notice's PDF as issued (the same file at every download), never cached by shared
+    caches."""
     response = file_download(
         notices.notice_pdf(notice), "application/pdf", notices.notice_filename(notice)
     )

@@ -1,20 +1,34 @@
 """Official notices (通知書): document numbers per fiscal year, their content, their PDF.
 
-A notice's ``content`` is a snapshot of what it says when issued; the PDF is rendered from
-it with the project's renderer (core.pdf), so downloading it again years later gives
-the same document even after the application moved on.
+A notice's ``content`` is a snapshot of what it says when issued (様式 number, mayor and
+seal wording included). Its PDF is rendered from it once, just after the notice is
+committed, signed when the city has a certificate (subsidies.signing), and kept in the
+private storage with its SHA-256: every download serves that same file, and the public
+verification page (reports.verify) compares a file anyone holds against the hash. A notice
+issued before PDFs were kept gets its file on its first download.
 """
 
+import hashlib
+import hmac
+import logging
+import uuid
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.template.loader import render_to_string
 
-from core import calendar
+from core import calendar, tenancy
 from core.calendar import fiscal_year_label, wareki_date
 from core.models import Municipality
+from core.storage import private_storage
 
+from . import signing
 from .exceptions import TransitionError
 from .models import DocumentCounter, Notice, NoticeKind
+
+logger = logging.getLogger(__name__)
 
 
 def next_document_number(issued_on: date, number: int | None = None) -> tuple[int, int]:
@@ -86,7 +100,7 @@ def issue_notice(
         previous_amount=previous_amount,
         reason=reason,
     )
-    return Notice.objects.create(
+    notice = Notice.objects.create(
         application=application,
         kind=kind,
         fiscal_year=year,
@@ -96,6 +110,12 @@ def issue_notice(
         content=content,
         issued_by=actor,
     )
+    # Rendering takes a second or two: after the commit, so the counter, budget and council
+    # rows locked by the decision are not held meanwhile. Should it fail, the first download
+    # renders it (issued_pdf).
+    city = Municipality.current()
+    transaction.on_commit(lambda: _store_after_commit(notice.pk, city), robust=True)
+    return notice
 
 
 def notice_content(
@@ -125,6 +145,11 @@ def notice_content(
         "issued_on": wareki_date(issued_on),
         "city": city.name,
         "issuer": city.sender,
+        "form_number": city.notice_form_number(kind),
+        "mayor_title": city.mayor_title or f"{city.name}長",
+        "mayor_name": city.mayor_name,
+        "seal": city.notice_seal,
+        "seal_omitted": not city.notice_seal_text,
         "department": city.department,
         "addressee": council.name,
         "representative": f"{council.representative_title} {council.representative_name}".strip(),
@@ -182,14 +207,95 @@ def notice_html(notice: Notice) -> str:
     )
 
 
-def notice_pdf(notice: Notice) -> bytes:
-    """The notice as an A4 tagged PDF (cached by content by the renderer)."""
-    from core.pdf import pdf_from_html
+def render_notice_pdf(notice: Notice) -> tuple[bytes, bool]:
+    """(the PDF, whether it is signed), rendered from the notice's content afresh."""
+    from core.pdf import render_pdf
 
-    return pdf_from_html(notice_html(notice))
+    pdf = render_pdf(notice_html(notice))
+    city = Municipality.current()
+    return signing.sign_for_city(
+        pdf, city, reason=f"{notice.document_number} {notice.get_kind_display()}"
+    )
+
+
+def store_issued_pdf(notice: Notice) -> bytes:
+    """Render, sign and keep the notice's PDF with its SHA-256, once: when another request
+    kept one first, that one is returned and this one dropped."""
+    pdf, signed = render_notice_pdf(notice)
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = private_storage.save(f"notices/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    kept = Notice.objects.filter(pk=notice.pk, pdf_sha256="").update(
+        pdf=name, pdf_sha256=digest, signed=signed
+    )
+    if not kept:
+        private_storage.delete(name)
+        notice.refresh_from_db(fields=["pdf", "pdf_sha256", "signed"])
+        return _read(notice)
+    notice.pdf.name, notice.pdf_sha256, notice.signed = name, digest, signed
+    return pdf
+
+
+def issued_pdf(notice: Notice) -> bytes:
+    """The notice's PDF as issued: the kept file (rendered and kept now if it has none)."""
+    if notice.pdf_sha256:
+        return _read(notice)
+    return store_issued_pdf(notice)
+
+
+def notice_pdf(notice: Notice) -> bytes:
+    """The notice as an A4 tagged PDF, the same file at every download (:func:`issued_pdf`)."""
+    return issued_pdf(notice)
+
+
+def _read(notice: Notice) -> bytes:
+    with notice.pdf.open("rb") as file:
+        return file.read()
+
+
+def _store_after_commit(notice_pk: int, city) -> None:
+    with tenancy.city_scope(city):
+        notice = Notice.objects.filter(pk=notice_pk, pdf_sha256="").first()
+        if notice is not None:
+            store_issued_pdf(notice)
 
 
 def notice_filename(notice: Notice) -> str:
     return (
         f"{notice.get_kind_display()}_{notice.application.reference}_{notice.document_number}.pdf"
     )
+
+
+class Verification(models.TextChoices):
+    MATCH = "match", "一致しました"
+    MISMATCH = "mismatch", "一致しません"
+    NOT_FOUND = "not_found", "見つかりません"
+    NO_RECORD = "no_record", "照合できません"
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    outcome: str
+    notice: Notice | None = None
+
+
+def verify_notice(document_number: str, sha256: str) -> VerificationResult:
+    """Whether the city in force issued a notice numbered ``document_number`` whose PDF has
+    the SHA-256 ``sha256`` (64 lowercase hex digits); one query.
+
+    A number repeats each fiscal year, so every notice of that number is compared. NO_RECORD:
+    notices of that number exist but none has a kept PDF yet (issued before PDFs were kept,
+    never downloaded since).
+    """
+    found = list(
+        Notice.objects.filter(document_number=document_number).only(
+            "kind", "document_number", "issued_on", "pdf_sha256", "signed", "content"
+        )
+    )
+    if not found:
+        return VerificationResult(Verification.NOT_FOUND)
+    for notice in found:
+        if notice.pdf_sha256 and hmac.compare_digest(notice.pdf_sha256, sha256):
+            return VerificationResult(Verification.MATCH, notice)
+    if not any(notice.pdf_sha256 for notice in found):
+        return VerificationResult(Verification.NO_RECORD)
+    return VerificationResult(Verification.MISMATCH)

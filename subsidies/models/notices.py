@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.calendar import fiscal_year_label
 from core.models import CityOwned, city_unique
+from core.storage import private_storage
 
 from .applications import Application
 
@@ -18,10 +19,12 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(CityOwned):
-    """An official notice (通知書) with its document number; the PDF is rendered from ``content``.
+    """An official notice (通知書) with its document number and the PDF as issued.
 
-    ``content`` keeps the amounts and wording as issued, so the PDF stays the same even
-    when the application changes later.
+    ``content`` keeps the amounts and wording as issued. The PDF is rendered from it once,
+    signed when the city has a signing certificate, and kept with its SHA-256: every
+    download serves that very file, and anyone holding it can check it against the hash
+    (reports.verify).
     """
 
     application = models.ForeignKey(
@@ -42,6 +45,11 @@ class Notice(CityOwned):
         verbose_name="発行者",
     )
     created_at = models.DateTimeField("作成日時", default=timezone.now)
+    pdf = models.FileField(
+        "発行したPDF", storage=private_storage, blank=True, editable=False, max_length=200
+    )
+    pdf_sha256 = models.CharField("PDFのSHA-256", max_length=64, blank=True, editable=False)
+    signed = models.BooleanField("電子署名付き", default=False, editable=False)
 
     class Meta:
         verbose_name = "通知書"
@@ -54,6 +62,10 @@ class Notice(CityOwned):
                 violation_error_message="この文書番号はこの年度で既に使われています。",
                 violation_error_code="duplicate_document_number",
             ),
+        ]
+        indexes = [
+            # The public verification page looks notices up by the number printed on them.
+            models.Index(fields=["municipality", "document_number"], name="notice_document_number"),
         ]
 
     def __str__(self):

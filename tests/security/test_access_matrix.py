@@ -235,6 +235,7 @@ TABLE = {
     "public:giving360":                         ("public", None),
     "public:city_report_latest":                ("public", None),
     "public:city_report":                       ("public", None),
+    "public:notice_verify":                     ("public", None),  # POST: the form's answer
     # --- the secretary portal
     "portal:home":                              ("secretary", None),
     "subsidies_portal:list":                    ("secretary", None),

@@ -4,13 +4,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import roles, tenancy
-from demo import areas, cities, councils, logins, plans, staffing, subsidies
+from demo import areas, certificate, cities, councils, logins, plans, staffing, subsidies
 
 # Each city's parts, each loading after the ones it refers to.
 PARTS = {
     "ichinoseki": (
         ("councils", councils.load),
         ("staffing", staffing.load),
+        # Before the applications, so that their notices come out signed.
+        ("certificate", certificate.load),
         ("subsidies", subsidies.load),
         ("plans", partial(plans.load, city="ichinoseki")),
     ),
