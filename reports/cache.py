@@ -82,10 +82,10 @@ def page_key(request, parameters=None) -> str:
     return f"public-pages:{shared}:city-{city_id}:{own}:{path}"
 
 
-def generations(municipality_id: int) -> tuple[int, int]:
+def city_generations(municipality_id: int) -> tuple[int, int]:
     """The shared generation and that of the city ``municipality_id`` (one round trip), for
     what is cached outside the page keys (``reports.pdf_files``)."""
-    shared, own = _generations(SHARED_GENERATION_KEY, generation_key(municipality_id))
+    shared, own = generations.current(SHARED_GENERATION_KEY, generation_key(municipality_id))
     return shared, own
 
 

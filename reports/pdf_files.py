@@ -27,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response
 
-from .cache import SHARED_GENERATION_KEY, generation_key, generations
+from .cache import SHARED_GENERATION_KEY, city_generations, generation_key
 
 CACHE_CONTROL = "public, max-age=60"  # as the page cache sends its pages
 VARY = "Accept-Language, Cookie"  # as the whole stack's answer says
@@ -128,7 +128,7 @@ class CachedPdfMiddleware:
         city = city_for_host(host)
         if city is None:
             return self.get_response(request)
-        shared, own = generations(city.pk)
+        shared, own = city_generations(city.pk)
         response = self.get_response(request)
         described = getattr(response, "public_pdf", None)
         if (
