@@ -237,6 +237,7 @@ TABLE = {
     "public:city_report":                       ("public", None),
     # --- the secretary portal
     "portal:home":                              ("secretary", None),
+    "portal:notice_settings":                   ("secretary", None),
     "subsidies_portal:list":                    ("secretary", None),
     "subsidies_portal:new":                     ("secretary", None),
     "subsidies_portal:detail":                  ("secretary_own", None),
@@ -292,6 +293,9 @@ TABLE = {
     "admin:councils_council_secretary":         ("administrator", "city_host_only"),
     "admin:councils_civiccentre_*":             (D, P),
     "admin:councils_councilsecretary_*":        (RO, P),
+    # --- notifications and reminders
+    "admin:notifications_sentnotice_*":         (RO, P),
+    "admin:reminders_remindertiming_*":         (D, P),
     # --- plans
     "admin:plans_statusvocabulary_*":           (D, P),
     "admin:plans_progressstatus_*":             (D, P),
