@@ -37,6 +37,9 @@ class ContactAddress(CityOwned):
     )
     email = models.EmailField("メールアドレス")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    # Notices go only to confirmed addresses: a mistyped one never receives the city's mail.
+    confirmation_token = models.CharField("確認用トークン", max_length=64, editable=False)
+    confirmed_at = models.DateTimeField("確認日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知先メールアドレス"
@@ -53,6 +56,10 @@ class ContactAddress(CityOwned):
 
     def __str__(self):
         return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class NoticePreference(CityOwned):

@@ -9,13 +9,14 @@ from .models import ContactAddress, SentNotice
 
 def council_recipients(council_ids, kind: str) -> dict[int, dict[int, list[str]]]:
     """{council id: {user id: [addresses]}} of the councils' current, active secretaries who
-    registered an address and receive ``kind`` by e-mail. One query whatever the number."""
+    registered and confirmed an address and receive ``kind`` by e-mail. One query whatever the number."""
     wants = Q(user__notice_preference__isnull=True) | Q(
         **{f"user__notice_preference__{kind}": True}
     )
     rows = (
         ContactAddress.objects.filter(
             wants,
+            confirmed_at__isnull=False,
             user__is_active=True,
             user__secretary_tenures__council_id__in=list(council_ids),
             user__secretary_tenures__ended_on__isnull=True,

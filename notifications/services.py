@@ -2,6 +2,7 @@
 addresses that want it and always on the council's dashboard."""
 
 import logging
+import secrets
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import MAX_ADDRESSES, ContactAddress, NoticeKind, NoticePreference, SentNotice
 from .selectors import city_link, council_recipients
@@ -57,18 +59,58 @@ def parse_addresses(text: str) -> list[str]:
     return addresses
 
 
-@transaction.atomic
-def contact_settings_save(*, user, addresses: list[str], wanted: dict[str, bool]) -> None:
-    """Replace ``user``'s addresses with ``addresses`` and store which kinds they receive."""
-    kept = {a.email.lower(): a for a in ContactAddress.objects.filter(user=user)}
-    wanted_lower = {a.lower() for a in addresses}
-    ContactAddress.objects.filter(
-        pk__in=[a.pk for key, a in kept.items() if key not in wanted_lower]
-    ).delete()
-    ContactAddress.objects.bulk_create(
-        ContactAddress(user=user, email=a) for a in addresses if a.lower() not in kept
-    )
-    NoticePreference.objects.update_or_create(user=user, defaults=wanted)
+def confirmation_text(city, address: ContactAddress) -> tuple[str, str]:
+    """Subject and body of the message that asks to confirm a new address."""
+    path = reverse("portal:notice_confirm", urlconf=settings.ROOT_URLCONF)
+    link = city_link(city, f"{path}?token={address.confirmation_token}")
+    subject = f"【{city.name}】メールアドレスの確認のお願い"
+    body = [
+        f"{address.user} 様",
+        "",
+        f"{city.name} 地域協働ポータルで、このメールアドレスが通知先として登録されました。",
+        "次のリンクを開き、ログインしたまま「確認する」を押すと、お知らせがこのアドレスにも届きます。",
+        "",
+        link,
+        "",
+        "お心当たりがない場合は、このメールを破棄してください（何も届きません）。",
+        *office_signature(city),
+    ]
+    return subject, "\n".join(body)
+
+
+def contact_settings_save(*, user, city, addresses: list[str], wanted: dict[str, bool]) -> list:
+    """Replace ``user``'s addresses with ``addresses``, store which kinds they receive, and
+    ask each new address to confirm itself by a link; the new addresses."""
+    with transaction.atomic():
+        kept = {a.email.lower(): a for a in ContactAddress.objects.filter(user=user)}
+        wanted_lower = {a.lower() for a in addresses}
+        ContactAddress.objects.filter(
+            pk__in=[a.pk for key, a in kept.items() if key not in wanted_lower]
+        ).delete()
+        added = ContactAddress.objects.bulk_create(
+            ContactAddress(user=user, email=a, confirmation_token=secrets.token_urlsafe(32))
+            for a in addresses
+            if a.lower() not in kept
+        )
+        NoticePreference.objects.update_or_create(user=user, defaults=wanted)
+    messages = []
+    for address in added:
+        subject, body = confirmation_text(city, address)
+        messages.append(EmailMessage(subject, body, None, [address.email]))
+    _send(messages)
+    return added
+
+
+def contact_address_confirm(*, user, token: str) -> ContactAddress:
+    """Mark ``user``'s address with ``token`` confirmed (again, harmlessly).
+
+    Raises ContactAddress.DoesNotExist for a token that is not one of ``user``'s.
+    """
+    address = ContactAddress.objects.get(user=user, confirmation_token=token or "-")
+    if address.confirmed_at is None:
+        address.confirmed_at = timezone.now()
+        address.save(update_fields=["confirmed_at"])
+    return address
 
 
 def _messages(subject: str, body: str, address_lists) -> list[EmailMessage]:

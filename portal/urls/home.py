@@ -9,4 +9,5 @@ app_name = "portal"
 urlpatterns = [
     path("", home.portal_home, name="home"),
     path("notifications/", notifications.notice_settings, name="notice_settings"),
+    path("notifications/confirm/", notifications.notice_confirm, name="notice_confirm"),
 ]

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from notifications.models import ContactAddress
 from subsidies.models import Application, Status
@@ -36,4 +37,6 @@ def application(council, programme):
 
 @pytest.fixture
 def address(secretary):
-    return ContactAddress.objects.create(user=secretary, email="yamanome@example.jp")
+    return ContactAddress.objects.create(
+        user=secretary, email="yamanome@example.jp", confirmed_at=timezone.now()
+    )

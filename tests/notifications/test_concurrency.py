@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.utils import timezone
 
 from core import tenancy
 from notifications.models import ContactAddress, SentNotice
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
     connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PG"
 )
 def test_two_workers_at_once_send_once(application, secretary):
-    ContactAddress.objects.create(user=secretary, email="yamanome@example.jp")
+    ContactAddress.objects.create(
+        user=secretary, email="yamanome@example.jp", confirmed_at=timezone.now()
+    )
     for days in (14, 13):
         ReminderTiming.objects.create(
             event=ReminderEvent.REPORT_DUE, programme=application.programme, days=days

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from notifications.models import ContactAddress, NoticeKind, NoticePreference, SentNotice
 from tests.factories import CouncilFactory, SecretaryFactory
@@ -24,7 +25,9 @@ def _click(client, councils):
 
 def test_dunning_sent_with_one_audit_row_per_council(admin_client_staff, admin_user, secretary):
     council = secretary.secretary_tenures.get().council
-    ContactAddress.objects.create(user=secretary, email="yamanome@example.jp")
+    ContactAddress.objects.create(
+        user=secretary, email="yamanome@example.jp", confirmed_at=timezone.now()
+    )
     quiet = CouncilFactory(name="真滝地域協働体")
 
     response = _click(admin_client_staff, [council, quiet])
@@ -58,7 +61,9 @@ def test_dunning_sent_with_one_audit_row_per_council(admin_client_staff, admin_u
 
 def test_each_click_sends_again(admin_client_staff, secretary):
     council = secretary.secretary_tenures.get().council
-    ContactAddress.objects.create(user=secretary, email="yamanome@example.jp")
+    ContactAddress.objects.create(
+        user=secretary, email="yamanome@example.jp", confirmed_at=timezone.now()
+    )
     _click(admin_client_staff, [council])
     _click(admin_client_staff, [council])
     assert len(mail.outbox) == 2
@@ -67,7 +72,9 @@ def test_each_click_sends_again(admin_client_staff, secretary):
 
 def test_preference_for_city_notices_respected(admin_client_staff, secretary):
     council = secretary.secretary_tenures.get().council
-    ContactAddress.objects.create(user=secretary, email="yamanome@example.jp")
+    ContactAddress.objects.create(
+        user=secretary, email="yamanome@example.jp", confirmed_at=timezone.now()
+    )
     NoticePreference.objects.create(user=secretary, city_notice=False)
     _click(admin_client_staff, [council])
     assert mail.outbox == []
@@ -85,7 +92,9 @@ def _queries_for(client, count: int, prefix: str) -> int:
     councils = make_councils(count, prefix=prefix)
     for council in councils:
         user = SecretaryFactory(council=council).user
-        ContactAddress.objects.create(user=user, email=f"{user.username}@example.jp")
+        ContactAddress.objects.create(
+            user=user, email=f"{user.username}@example.jp", confirmed_at=timezone.now()
+        )
     with CaptureQueriesContext(connection) as queries:
         client.post(
             CHANGELIST,

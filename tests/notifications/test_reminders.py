@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from core import tenancy
 from notifications.models import NoticeKind, NoticePreference, SentNotice
@@ -124,8 +125,10 @@ def test_each_secretary_gets_their_own_message(application, address, council):
     from notifications.models import ContactAddress
 
     other = SecretaryFactory(council=council).user
-    ContactAddress.objects.create(user=other, email="second@example.jp")
-    ContactAddress.objects.create(user=other, email="third@example.jp")
+    ContactAddress.objects.create(
+        user=other, email="second@example.jp", confirmed_at=timezone.now()
+    )
+    ContactAddress.objects.create(user=other, email="third@example.jp", confirmed_at=timezone.now())
     _timing(application.programme, 14)
 
     send_due_reminders(TODAY)
@@ -144,7 +147,9 @@ def test_never_to_another_citys_councils(application, address):
 
         council = CouncilFactory(name="大殿地域づくり協議会")
         user = SecretaryFactory(council=council).user
-        ContactAddress.objects.create(user=user, email="ohdono@example.jp")
+        ContactAddress.objects.create(
+            user=user, email="ohdono@example.jp", confirmed_at=timezone.now()
+        )
         # 山口市's programme has no timing: its report gets no reminder.
         Application.objects.create(
             council=council,

@@ -238,6 +238,7 @@ TABLE = {
     # --- the secretary portal
     "portal:home":                              ("secretary", None),
     "portal:notice_settings":                   ("secretary", None),
+    "portal:notice_confirm":                    ("secretary", None),
     "subsidies_portal:list":                    ("secretary", None),
     "subsidies_portal:new":                     ("secretary", None),
     "subsidies_portal:detail":                  ("secretary_own", None),
