@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "plans",
     "subsidies",
     "staffing",
+    "notifications",
+    "reminders",
     "portal",
     "reports",
     "demo",
@@ -230,6 +232,9 @@ PERIODIC_JOBS = [
     ("expire_import_uploads", "*/30 * * * *", "core.periodic.expire_import_uploads"),
     ("fail_stalled_imports", "*/10 * * * *", "core.periodic.fail_stalled_imports"),
     ("expire_pending_uploads", "41 * * * *", "portal.forms.subsidies.expire_pending_uploads"),
+    # --- Reminders: councils' due reports and progress periods, the staff's daily digest
+    ("send_reminders", "0 8 * * *", "reminders.services.send_due_reminders"),
+    ("staff_digest", "30 7 * * *", "reminders.services.send_staff_digests"),
 ]
 # Imports of more rows than this check the file in a job too (not only the confirmed import).
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=5000)

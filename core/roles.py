@@ -6,7 +6,15 @@ ADMINISTRATOR = "市職員（管理者）"
 EDITOR = "市職員（編集者）"
 VIEWER = "市職員（閲覧者）"
 
-DOMAIN_APPS = ("councils", "plans", "subsidies", "staffing", "reports")
+DOMAIN_APPS = (
+    "councils",
+    "plans",
+    "subsidies",
+    "staffing",
+    "reports",
+    "notifications",
+    "reminders",
+)
 ADMINISTRATION_APPS = ("core", "auth", "simple_history", "django_tasks_database")
 
 

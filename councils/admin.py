@@ -13,6 +13,8 @@ from core.admin_helpers import AdminPagesMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.calendar import wareki_date
 from core.imports.admin_views import ImportExportAdminMixin
 from core.security_log import log_security_event
+from core.tenancy import current_municipality
+from notifications.services import councils_send_dunning
 
 from . import services
 from .models import (
@@ -177,6 +179,7 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
     inlines = [MemberInline, StageChangeInline, SecretaryInline]
     readonly_fields = ("population_breakdown",)
     show_full_result_count = False
+    actions = ["send_dunning"]
     fieldsets = (
         (None, {"fields": ("name", "kana", "area", "districts", "population_breakdown")}),
         ("段階", {"fields": ("stage", "stage_since", "stage_note")}),
@@ -198,6 +201,19 @@ class CouncilAdmin(AdminPagesMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
         for council in councils:
             council.population_today = totals.get(council.pk, 0)
         return changelist
+
+    @admin.action(description="選択した地域協働体に督促を送る", permissions=["change"])
+    def send_dunning(self, request, queryset):
+        notices = councils_send_dunning(
+            councils=queryset.order_by("pk"), actor=request.user, city=current_municipality()
+        )
+        emailed = sum(1 for n in notices if n.was_emailed)
+        self.message_user(
+            request,
+            f"{len(notices)}件の地域協働体に督促を送りました（メール送信 {emailed}件、"
+            f"メールアドレス未登録のため事務局トップへの表示のみ {len(notices) - emailed}件）。",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="人口（本日時点）")
     def population_today(self, obj):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core import calendar, generations, tenancy
 from councils.selectors import districts_with_population_on
+from notifications.selectors import council_recent_notices
 from plans import selectors as plan_selectors
 from plans.models import PlanStatus
 from staffing.selectors import current_liaisons
@@ -102,7 +103,12 @@ def _read_sections(request, today: date) -> dict:
 
 def dashboard_panels(request) -> list[dict]:
     """The dashboard's sections for ``request.council``, in the order they are shown."""
-    return [subsidies_panel(request), plans_panel(request), staffing_panel(request)]
+    return [
+        notices_panel(request),
+        subsidies_panel(request),
+        plans_panel(request),
+        staffing_panel(request),
+    ]
 
 
 def plan_versions(versions) -> tuple:
@@ -166,4 +172,13 @@ def staffing_panel(request) -> dict:
     return {
         "template": "portal/staffing/_panel.html",
         "liaisons": current_liaisons(request.council, timezone.localdate()),
+    }
+
+
+def notices_panel(request) -> dict:
+    """The council's latest reminders and 市からのお知らせ. One query."""
+    return {
+        "template": "portal/notifications/_panel.html",
+        "notices": council_recent_notices(request.council),
+        "settings_url": reverse("portal:notice_settings"),
     }

@@ -53,7 +53,7 @@ def portal_patterns():
 
 def test_every_portal_namespace_has_pages():
     counts = {ns: sum(1 for p in portal_patterns() if p[0] == ns) for ns in NAMESPACES}
-    assert counts == {"portal": 1, "subsidies_portal": 14, "plans_portal": 14}
+    assert counts == {"portal": 3, "subsidies_portal": 14, "plans_portal": 14}
 
 
 def kwargs_for(namespace, route, names, side):

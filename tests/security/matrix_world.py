@@ -13,8 +13,10 @@ from django.utils import timezone
 from core import roles, tenancy
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
 from core.models import ImportJob
+from notifications.models import NoticeKind, SentNotice
 from plans import services as plan_services
 from plans.models import Indicator, IndicatorValue, PlanStatus, PlanTransition, ProgressAction
+from reminders.models import ReminderEvent, ReminderTiming
 from reports.models import ReportJob
 from subsidies import services as grant_services
 from subsidies.models import Attachment
@@ -204,6 +206,16 @@ def build_world(city) -> MatrixWorld:
         )
         for label in IMPORT_MODELS
     }
+    # A reminder the city set and one it sent (notifications, reminders).
+    ReminderTiming.objects.create(event=ReminderEvent.REPORT_DUE, programme=rule.programme, days=14)
+    SentNotice.objects.create(
+        kind=NoticeKind.CITY_NOTICE,
+        subject_key="dunning:matrix",
+        recipient_key=f"council:{council.pk}",
+        council=council,
+        subject="【一関市】督促: 提出物をご確認ください",
+        body="山目地域協働体 事務局 御中",
+    )
     access_attempt = AccessAttempt.objects.create(
         username=users["viewer"].username,
         ip_address="192.0.2.1",

@@ -238,6 +238,8 @@ TABLE = {
     "public:notice_verify":                     ("public", None),  # POST: the form's answer
     # --- the secretary portal
     "portal:home":                              ("secretary", None),
+    "portal:notice_settings":                   ("secretary", None),
+    "portal:notice_confirm":                    ("secretary", None),
     "subsidies_portal:list":                    ("secretary", None),
     "subsidies_portal:new":                     ("secretary", None),
     "subsidies_portal:estimate":                ("secretary_405|secretary", None),
@@ -294,6 +296,9 @@ TABLE = {
     "admin:councils_council_secretary":         ("administrator", "city_host_only"),
     "admin:councils_civiccentre_*":             (D, P),
     "admin:councils_councilsecretary_*":        (RO, P),
+    # --- notifications and reminders
+    "admin:notifications_sentnotice_*":         (RO, P),
+    "admin:reminders_remindertiming_*":         (D, P),
     # --- plans
     "admin:plans_statusvocabulary_*":           (D, P),
     "admin:plans_progressstatus_*":             (D, P),
