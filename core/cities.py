@@ -79,3 +79,21 @@ def _forget_hosts(**kwargs):
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 2, None)
+
+
+def city_link(city, path: str) -> str:
+    """``path`` at the host ``city`` is served at (its first host name), for an e-mail.
+
+    HTTPS when the install enforces it (``SECURE_SSL_REDIRECT`` or secure session cookies).
+    A one-city install with no host name registered gets the bare path, as no host is known.
+    """
+    host = (
+        MunicipalityHost.objects.filter(municipality=city)
+        .order_by("pk")
+        .values_list("host", flat=True)
+        .first()
+    )
+    if host is None:
+        return path
+    secure = settings.SECURE_SSL_REDIRECT or settings.SESSION_COOKIE_SECURE
+    return f"{'https' if secure else 'http'}://{host}{path}"

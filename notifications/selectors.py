@@ -2,8 +2,6 @@
 
 from django.db.models import Q
 
-from core.models import MunicipalityHost
-
 from .models import ContactAddress, SentNotice
 
 
@@ -37,20 +35,3 @@ def council_recent_notices(council, limit: int = 5) -> list[SentNotice]:
         .only("kind", "subject", "body", "created_at", "emailed_to")
         .order_by("-created_at", "-pk")[:limit]
     )
-
-
-def city_link(city, path: str) -> str:
-    """``path`` at the first host name of ``city``, for an e-mail (the bare path when the
-    install knows no host name for it). HTTPS when the install enforces it."""
-    from django.conf import settings
-
-    host = (
-        MunicipalityHost.objects.filter(municipality=city)
-        .order_by("pk")
-        .values_list("host", flat=True)
-        .first()
-    )
-    if host is None:
-        return path
-    secure = settings.SECURE_SSL_REDIRECT or settings.SESSION_COOKIE_SECURE
-    return f"{'https' if secure else 'http'}://{host}{path}"

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cities import city_link
+
 from .models import MAX_ADDRESSES, ContactAddress, NoticeKind, NoticePreference, SentNotice
-from .selectors import city_link, council_recipients
+from .selectors import council_recipients
 
 logger = logging.getLogger(__name__)
 

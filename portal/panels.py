@@ -13,7 +13,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -78,8 +77,10 @@ def council_sections(request) -> dict:
     key = dashboard_key(council.municipality_id, council.pk, today)
     sections = cache.get(key)
     if sections is None:
-        with transaction.atomic():  # the sections as of one moment
-            sections = _read_sections(request, today)
+        # No transaction around the reads: under PostgreSQL's READ COMMITTED each statement
+        # sees its own snapshot anyway, and a change committed meanwhile bumps the council's
+        # generation after its commit, so what is cached here is replaced at the next request.
+        sections = _read_sections(request, today)
         cache.set(key, sections, settings.DASHBOARD_CACHE_SECONDS)
     return sections
 

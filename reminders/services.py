@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from core import tenancy
 from core.calendar import wareki_date
+from core.cities import city_link
 from core.models import Municipality, User
 from notifications.models import NoticeKind
-from notifications.selectors import city_link
 from notifications.services import notice_send_once, office_signature
 from plans.models import PlanKind, PlanStatus, ProgressEntry, ReviewState
 from subsidies.models import REPORT_OWED_STATUSES, Application, Status

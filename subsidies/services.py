@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from core import calendar
 from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
-from core.models import MunicipalityHost
+from core.cities import city_link
 from core.money import yen_digits
 from core.signals import announce_public_change
 from councils.models import Council, CouncilSecretary
@@ -1073,24 +1073,6 @@ def staff_emails(application: Application) -> list[str]:
     if application.programme.contact_email:
         return [application.programme.contact_email]
     return [email for _name, email in settings.MANAGERS]
-
-
-def city_link(city, path: str) -> str:
-    """``path`` at the host ``city`` is served at (its first host name), for an e-mail.
-
-    HTTPS when the install enforces it (``SECURE_SSL_REDIRECT`` or secure session cookies).
-    A one-city install with no host name registered gets the bare path, as no host is known.
-    """
-    host = (
-        MunicipalityHost.objects.filter(municipality=city)
-        .order_by("pk")
-        .values_list("host", flat=True)
-        .first()
-    )
-    if host is None:
-        return path
-    secure = settings.SECURE_SSL_REDIRECT or settings.SESSION_COOKIE_SECURE
-    return f"{'https' if secure else 'http'}://{host}{path}"
 
 
 def _send_mail(event_id: int) -> None:
