@@ -574,6 +574,10 @@ class ProgressEntryAdmin(
             actions[name] = (func, name, "選んだ進捗を書き出す（CSV・Excel）")
         return actions
 
+    def get_valid_export_item_pks(self, request):
+        # The selection to export is checked against the entries this list shows.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
