@@ -58,9 +58,7 @@ def texts(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_review_form_comments_accepts_and_publishes_in_one_submit(
-    client, editor_user, item
-):
+def test_review_form_comments_accepts_and_publishes_in_one_submit(client, editor_user, item):
     entry = submitted(item, 2020, days_ago=5)
     following = submitted(item, 2021, days_ago=2)
     client.force_login(editor_user)
@@ -187,9 +185,11 @@ def test_viewer_cannot_run_batch_actions(client, viewer_user, item):
     for action in ("accept_publish_selected", "accept_selected", "publish_selected"):
         client.post(reverse(CHANGELIST), {"action": action, "_selected_action": [entry.pk]})
     assert snapshot(entry) == before
-    assert not ProgressTransition.objects.filter(entry=entry).exclude(
-        action=ProgressAction.SUBMIT
-    ).exists()
+    assert (
+        not ProgressTransition.objects.filter(entry=entry)
+        .exclude(action=ProgressAction.SUBMIT)
+        .exists()
+    )
 
 
 def _many(count):
