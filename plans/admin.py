@@ -546,6 +546,8 @@ class ProgressEntryAdmin(
     # The export of a selection is the list's action; the change page keeps its own form.
     change_form_template = None
     show_change_form_export = False
+    # Both buttons above the list, as with ImportExportMixin (the whole list as the template).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     list_display = ("item_label", "plan", "period_label", "status", "state", "is_published")
     list_filter = (
         WaitingFilter,

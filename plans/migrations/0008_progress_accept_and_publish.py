@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0007_count_maximums'),
+        ("plans", "0007_count_maximums"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='progresstransition',
-            name='action',
-            field=models.CharField(choices=[('submit', '提出'), ('comment', '所見の記入'), ('accept', '承認'), ('accept_publish', '承認して公開'), ('return', '差戻し'), ('reopen', '承認の取消（再開）'), ('publish', '公開'), ('unpublish', '公開の取りやめ')], max_length=20, verbose_name='操作'),
+            model_name="progresstransition",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit", "提出"),
+                    ("comment", "所見の記入"),
+                    ("accept", "承認"),
+                    ("accept_publish", "承認して公開"),
+                    ("return", "差戻し"),
+                    ("reopen", "承認の取消（再開）"),
+                    ("publish", "公開"),
+                    ("unpublish", "公開の取りやめ"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]

@@ -233,3 +233,9 @@ def test_export_of_the_selection_only_in_japanese(admin_client_staff, item):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [row["期間"] for row in rows] == ["令和元年度", "令和3年度"]
+
+
+def test_the_list_keeps_its_import_and_export_buttons(admin_client_staff):
+    page = admin_client_staff.get(reverse(CHANGELIST)).content.decode()
+    assert reverse("admin:plans_progressentry_import") in page
+    assert reverse("admin:plans_progressentry_export") in page
