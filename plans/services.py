@@ -427,6 +427,7 @@ def progress_transition_many(*, entries, action: str, actor, comment: str = "") 
         raise ValueError(f"unknown action {action!r}")
     done, refused, records = [], [], []
     changed: set[str] = set()
+    now = timezone.now()  # one act: every entry of the batch moves at the same time
     with transaction.atomic():
         rows = (
             ProgressEntry.objects.select_for_update(of=("self",))
@@ -443,7 +444,7 @@ def progress_transition_many(*, entries, action: str, actor, comment: str = "") 
                     action,
                     actor=actor,
                     comment=comment,
-                    at=None,
+                    at=now,
                     as_role=None,
                 )
             except TransitionRefused as error:

@@ -128,6 +128,9 @@ def test_batch_accepts_and_publishes_with_one_audit_and_history_row_each(
         ]
         assert entry.history.count() == history_before[entry.pk] + 1
         assert entry.history.first().history_user == admin_user
+    # One act: every entry was accepted and published at the same time.
+    moved = ProgressTransition.objects.filter(action=ProgressAction.ACCEPT_PUBLISH)
+    assert len(set(moved.values_list("at", flat=True))) == 1
 
 
 def test_batch_refuses_entries_that_cannot_move_and_changes_nothing_for_them(
