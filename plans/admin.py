@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.tmp_storages import MediaStorage
@@ -411,6 +411,20 @@ class PublishedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """審査の作業: the entries waiting for 所見, 承認 or 公開 (the admin home counts these)."""
+
+    title = "審査の作業"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return list(selectors.WAITING_LABELS.items())
+
+    def queryset(self, request, queryset):
+        condition = selectors.WAITING_FOR.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+
 class ProgressTransitionInline(TransitionInline):
     model = ProgressTransition
     fields = ("at", "action", "from_state", "to_state", "actor", "comment")
@@ -449,6 +463,30 @@ def _run_progress_action(modeladmin, request, queryset, action, done):
         modeladmin.message_user(request, f"{ok}件を{done}。", messages.SUCCESS)
 
 
+def _run_progress_batch(modeladmin, request, queryset, action, done):
+    """One batch step on the selection: a message per refused entry, one for those done."""
+    outcome = services.progress_transition_many(entries=queryset, action=action, actor=request.user)
+    for entry, error in outcome.refused:
+        modeladmin.message_user(
+            request,
+            f"{entry}: {' '.join(error.messages)}（変更していません）",
+            messages.ERROR,
+        )
+    if outcome.done:
+        modeladmin.message_user(request, f"{len(outcome.done)}件を{done}。", messages.SUCCESS)
+
+
+def _next_waiting_entry(entry):
+    """The entry waiting for review after ``entry`` (oldest submitted first), or None."""
+    return (
+        SubmittedProgress.objects.filter(state=ReviewState.SUBMITTED)
+        .exclude(pk=entry.pk)
+        .order_by("submitted_at", "pk")
+        .only("pk")
+        .first()
+    )
+
+
 WORKFLOW_FIELDS = (
     "state",
     "staff_comment",
@@ -463,7 +501,7 @@ CONTENT_FIELDS = ("done", "meetings", "participants", "status")
 
 
 class _ProgressColumns:
-    """What the progress list and the review queue share: the period column, bulk accept."""
+    """What the progress list and the review queue share: the period column, bulk review."""
 
     @admin.display(description="期間", ordering="fiscal_year")
     def period_label(self, obj):
@@ -473,6 +511,17 @@ class _ProgressColumns:
     def accept_selected(self, request, queryset):
         _run_progress_action(self, request, queryset, ProgressAction.ACCEPT, "承認しました")
 
+    @admin.action(
+        description="選んだ進捗を承認して公開する（所見なし）", permissions=["change", "publish"]
+    )
+    def accept_publish_selected(self, request, queryset):
+        _run_progress_batch(
+            self, request, queryset, ProgressAction.ACCEPT_PUBLISH, "承認して公開しました"
+        )
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("plans.publish_plan")
+
 
 # The stored uploads this session's user checked and may confirm (django-import-export names
 # the upload in the confirm form; a name not issued here is refused, never read or deleted).
@@ -481,7 +530,9 @@ PROGRESS_UPLOADS_KEPT = 10
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(
+    _ProgressColumns, AdminPagesMixin, ImportMixin, ExportActionMixin, SimpleHistoryAdmin
+):
     admin_pages = (("<int:pk>/review/", "review_view", "plans_progressentry_review"),)
     form = ProgressEntryAdminForm
     resource_classes = [ProgressEntryResource]
@@ -492,14 +543,42 @@ class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, S
     to_encoding = "utf-8-sig"
     export_form_class = ExportForm  # every column, always: the export is the import template
     tmp_storage_class = MediaStorage  # shared by every web server, unlike temp files
+    # The export of a selection is the list's action; the change page keeps its own form.
+    change_form_template = None
+    show_change_form_export = False
+    # Both buttons above the list, as with ImportExportMixin (the whole list as the template).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     list_display = ("item_label", "plan", "period_label", "status", "state", "is_published")
-    list_filter = ("state", PublishedFilter, "item__plan__kind", FiscalYearFilter, "item__plan")
+    list_filter = (
+        WaitingFilter,
+        "state",
+        PublishedFilter,
+        "item__plan__kind",
+        FiscalYearFilter,
+        "item__plan",
+    )
     list_select_related = ("item__plan__council", "status")
     search_fields = ("item__number", "item__title", "done", "item__plan__title")
     autocomplete_fields = ("item",)
     show_full_result_count = False
     inlines = [ProgressTransitionInline]
-    actions = ["accept_selected", "publish_selected", "unpublish_selected"]
+    actions = [
+        "accept_selected",
+        "accept_publish_selected",
+        "publish_selected",
+        "unpublish_selected",
+    ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "export_admin_action" in actions:
+            func, name, _description = actions["export_admin_action"]
+            actions[name] = (func, name, "選んだ進捗を書き出す（CSV・Excel）")
+        return actions
+
+    def get_valid_export_item_pks(self, request):
+        # The selection to export is checked against the entries this list shows.
+        return self.get_queryset(request).values_list("pk", flat=True)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -595,9 +674,6 @@ class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, S
     def unpublish_selected(self, request, queryset):
         _run_progress_action(self, request, queryset, ProgressAction.UNPUBLISH, "非公開にしました")
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("plans.publish_plan")
-
     def review_view(self, request, pk):
         """Comment on, accept, return, reopen, publish one entry (a form with a reason)."""
         entry = get_object_or_404(
@@ -615,9 +691,15 @@ class ProgressEntryAdmin(_ProgressColumns, AdminPagesMixin, ImportExportMixin, S
             messages.success(
                 request, f"{entry.item.title}（{entry.period.label}）: {label}を記録しました。"
             )
-            if entry.state != ReviewState.SUBMITTED:
-                return redirect("admin:plans_submittedprogress_changelist")
-            return redirect("admin:plans_progressentry_review", entry.pk)
+            if entry.state == ReviewState.SUBMITTED:
+                return redirect("admin:plans_progressentry_review", entry.pk)
+            # Reviewed: on to the next entry waiting, not to a queue it has left.
+            following = _next_waiting_entry(entry)
+            if following is None:
+                messages.info(request, "審査待ちの進捗はこれで全部です。")
+                return redirect("admin:plans_progressentry_review", entry.pk)
+            messages.info(request, "次の審査待ちの進捗を表示しています。")
+            return redirect("admin:plans_progressentry_review", following.pk)
         plan = entry.item.plan
         context = {
             **self.admin_site.each_context(request),
@@ -662,7 +744,7 @@ class SubmittedProgressAdmin(_ProgressColumns, admin.ModelAdmin):
     search_fields = ("item__title", "done", "item__plan__council__name")
     search_help_text = "事業名・実施内容・地域協働体名で検索できます。"
     ordering = ("submitted_at", "pk")
-    actions = ["accept_selected"]
+    actions = ["accept_selected", "accept_publish_selected"]
     show_full_result_count = False
 
     def get_queryset(self, request):

@@ -13,7 +13,10 @@ class WorkflowForm(forms.Form):
         label="所見・理由",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="差戻し・再開・所見の記入では必須です。承認時に入力すると所見として記録されます。",
+        help_text=(
+            "差戻し・再開・所見の記入では必須です。承認・承認して公開の際に入力すると"
+            "所見として記録されます。"
+        ),
     )
 
     def __init__(self, *args, actions, labels, help_text=None, **kwargs):

@@ -677,6 +677,7 @@ class ProgressAction(models.TextChoices):
     SUBMIT = "submit", "提出"
     COMMENT = "comment", "所見の記入"
     ACCEPT = "accept", "承認"
+    ACCEPT_PUBLISH = "accept_publish", "承認して公開"
     RETURN = "return", "差戻し"
     REOPEN = "reopen", "承認の取消（再開）"
     PUBLISH = "publish", "公開"

@@ -8,7 +8,7 @@ accepted and published, nothing else.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from core.calendar import Period
 
@@ -320,3 +320,33 @@ def published_rollup(plan: Plan, period: Period | None = None) -> RollupTable | 
     if plan.status not in PUBLIC_PLAN_STATUSES:
         return None
     return rollup(plan, period, published_only=True)
+
+
+# The staff's work on progress: what waits for 所見, for 承認, for 公開 --------------------
+
+# What each review step waits for, shared by the progress list's filter and the admin home.
+WAITING_FOR = {
+    "comment": Q(state=ReviewState.SUBMITTED, staff_comment=""),
+    "accept": Q(state=ReviewState.SUBMITTED),
+    "publish": Q(
+        state=ReviewState.ACCEPTED,
+        published_at__isnull=True,
+        item__plan__status__in=PUBLIC_PLAN_STATUSES,
+    ),
+}
+WAITING_LABELS = {"comment": "所見待ち", "accept": "承認待ち", "publish": "公開待ち"}
+# The date each step has waited since: submission for 所見 and 承認, acceptance for 公開.
+WAITING_SINCE = {"comment": "submitted_at", "accept": "submitted_at", "publish": "reviewed_at"}
+
+
+def progress_waiting() -> dict[str, tuple[int, object]]:
+    """For each step of WAITING_FOR: (how many entries wait, the oldest waiting datetime).
+
+    One query whatever the number of entries.
+    """
+    aggregates = {}
+    for step, condition in WAITING_FOR.items():
+        aggregates[f"{step}_count"] = Count("pk", filter=condition)
+        aggregates[f"{step}_since"] = Min(WAITING_SINCE[step], filter=condition)
+    row = ProgressEntry.objects.aggregate(**aggregates)
+    return {step: (row[f"{step}_count"], row[f"{step}_since"]) for step in WAITING_FOR}

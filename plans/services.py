@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from core.calendar import Period
 from core.signals import announce_public_change
@@ -99,7 +100,7 @@ class Move:
     action: models.TextChoices
     sources: tuple[str, ...]
     target: str | None  # None: the state does not change
-    role: str
+    role: str | tuple[str, ...]  # a tuple: the actor must hold every one of them
     apply: Callable[..., list[str]]
     comment_prompt: str = ""  # set when a comment (所見 or reason) is required
     shown: Callable[[object], bool] = lambda obj: True
@@ -134,6 +135,13 @@ def _acts_in_role(*, plan, role: str, actor, as_role: str | None) -> bool:
     """
     if as_role is not None:
         return as_role == role
+    return _holds(plan=plan, role=role, actor=actor)
+
+
+def _holds(*, plan, role: str | tuple[str, ...], actor) -> bool:
+    """Whether ``actor`` holds the role of a table row (every role of a tuple)."""
+    if isinstance(role, tuple):
+        return all(actor_has_role(plan=plan, role=r, actor=actor) for r in role)
     return actor_has_role(plan=plan, role=role, actor=actor)
 
 
@@ -152,18 +160,39 @@ class _Lifecycle:
 def _take_move(lifecycle: _Lifecycle, move, current, action, *, actor, comment, at, as_role):
     """The one guarded step of every lifecycle, on a row the caller has locked.
 
-    Refuses, in this order, a move not allowed from the current state (or no such action
-    for this kind of plan), an actor without the row's role, and a missing comment; then
-    runs the row's handler (its own checks and side effects), moves the state, saves
-    with ``update_fields`` and writes the audit row ``lifecycle.audit`` builds (who, when
-    and why filled in). Public pages are cleared after the commit when the move changed
-    what they show. Returns (the audit row, the fields changed).
+    Makes the move on the row (:func:`_make_move`: the refusals, the handler, the new
+    state), saves it with ``update_fields`` and writes the audit row. Public pages are
+    cleared after the commit when the move changed what they show. Returns (the audit
+    row, the fields changed).
 
     ``at`` dates a past act (default: now); ``as_role`` is the role a past act without
     an actor was taken in (the table's role check still applies to it).
 
     Raises TransitionRefused ``transition_not_allowed``, ``actor_not_allowed``,
     ``comment_required`` or the handler's own codes; nothing is saved then.
+    """
+    record, fields = _make_move(
+        lifecycle, move, current, action, actor=actor, comment=comment, at=at, as_role=as_role
+    )
+    if at is not None:
+        current._history_date = at  # the edit-history row is dated when the act was taken
+    current.save(update_fields=[*fields, *lifecycle.also_save])
+    record.save()
+    if "published_at" in fields:
+        announce_public_change(type(current))
+    return record, fields
+
+
+def _make_move(lifecycle: _Lifecycle, move, current, action, *, actor, comment, at, as_role):
+    """Check and apply one move to a locked row in memory; save nothing.
+
+    Refuses, in this order, a move not allowed from the current state (or no such action
+    for this kind of plan), an actor without the row's role, and a missing comment; then
+    runs the row's handler (its own checks and side effects) and moves the state.
+    Returns (the unsaved audit row ``lifecycle.audit`` builds, who, when and why filled
+    in; the fields changed). Callers save both, one row at a time or in bulk.
+
+    Raises TransitionRefused as :func:`_take_move` does.
     """
     state_field, noun = lifecycle.state_field, lifecycle.noun
     label = lifecycle.actions(action).label
@@ -193,14 +222,8 @@ def _take_move(lifecycle: _Lifecycle, move, current, action, *, actor, comment, 
     if move.target is not None:
         setattr(current, state_field, move.target)
         fields.append(state_field)
-    if at is not None:
-        current._history_date = at  # the edit-history row is dated when the act was taken
-    current.save(update_fields=[*fields, *lifecycle.also_save])
     record = lifecycle.audit(current, before)
     record.action, record.actor, record.at, record.comment = move.action, actor, now, comment
-    record.save()
-    if "published_at" in fields:
-        announce_public_change(type(current))
     return record, fields
 
 
@@ -252,6 +275,12 @@ def _entry_publish(entry, *, actor, comment, now):
     return ["published_at"]
 
 
+def _entry_accept_publish(entry, *, actor, comment, now):
+    # Publishing first: its refusal (plan not public) must come before anything is set.
+    fields = _entry_publish(entry, actor=actor, comment=comment, now=now)
+    return [*fields, *_entry_accept(entry, actor=actor, comment=comment, now=now)]
+
+
 def _entry_unpublish(entry, *, actor, comment, now):
     if not entry.is_published:
         _refuse("この進捗は公開されていません。", "not_published")
@@ -277,6 +306,15 @@ PROGRESS_TRANSITIONS = _table(
         ReviewState.ACCEPTED,
         REVIEWER,
         _entry_accept,
+    ),
+    Move(
+        ProgressAction.ACCEPT_PUBLISH,
+        (ReviewState.SUBMITTED,),
+        ReviewState.ACCEPTED,
+        (REVIEWER, PUBLISHER),
+        _entry_accept_publish,
+        # Offered only when it can succeed: a plan not yet public has nowhere to show it.
+        shown=lambda entry: entry.item.plan.is_public,
     ),
     Move(
         ProgressAction.RETURN,
@@ -329,7 +367,7 @@ def progress_allowed_actions(*, entry: ProgressEntry, actor) -> list[str]:
         for action, move in PROGRESS_TRANSITIONS.items()
         if entry.state in move.sources
         and move.shown(entry)
-        and actor_has_role(plan=entry.item.plan, role=move.role, actor=actor)
+        and _holds(plan=entry.item.plan, role=move.role, actor=actor)
     ]
 
 
@@ -364,6 +402,66 @@ def progress_transition(
     for field in {*fields, "updated_at"}:
         setattr(entry, field, getattr(current, field))
     return record
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch step did: the entries moved, and each refused one with its refusal."""
+
+    done: list[ProgressEntry]
+    refused: list[tuple[ProgressEntry, TransitionRefused]]
+
+
+def progress_transition_many(*, entries, action: str, actor, comment: str = "") -> BatchOutcome:
+    """Apply one review step to each entry of the queryset ``entries``, as one act.
+
+    Each entry is checked as :func:`progress_transition` checks one; a refused entry is
+    left exactly as it was and comes back with its refusal (the others still move). Each
+    moved entry gets its audit row and its edit-history row. A fixed number of queries
+    whatever the number of entries for the staff roles (REVIEWER, PUBLISHER): the rows are
+    locked and read in one query, saved in one, and their audit and history rows written
+    in one each. ValueError for an unknown action.
+    """
+    move = PROGRESS_TRANSITIONS.get(action)
+    if move is None:
+        raise ValueError(f"unknown action {action!r}")
+    done, refused, records = [], [], []
+    changed: set[str] = set()
+    now = timezone.now()  # one act: every entry of the batch moves at the same time
+    with transaction.atomic():
+        rows = (
+            ProgressEntry.objects.select_for_update(of=("self",))
+            .select_related("item__plan")
+            .filter(pk__in=entries.values("pk"))
+            .order_by("pk")
+        )
+        for current in rows:
+            try:
+                record, fields = _make_move(
+                    _PROGRESS,
+                    move,
+                    current,
+                    action,
+                    actor=actor,
+                    comment=comment,
+                    at=now,
+                    as_role=None,
+                )
+            except TransitionRefused as error:
+                refused.append((current, error))
+                continue
+            current.updated_at = record.at
+            done.append(current)
+            records.append(record)
+            changed.update(fields)
+        if done:
+            bulk_update_with_history(
+                done, ProgressEntry, [*sorted(changed), "updated_at"], default_user=actor
+            )
+            ProgressTransition.objects.bulk_create(records)
+    if "published_at" in changed:
+        announce_public_change(ProgressEntry)
+    return BatchOutcome(done=done, refused=refused)
 
 
 CONTENT_FIELDS = ("done", "meetings", "participants", "status")

@@ -410,10 +410,25 @@ class ProgrammeRuleAdmin(SimpleHistoryAdmin):
         return "、".join(stage_label(s) for s in obj.eligible_stages)
 
 
+class BudgetUseFilter(admin.SimpleListFilter):
+    """執行状況: this year's (and later) budgets of which 9/10 or more is decided."""
+
+    title = "執行状況"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("high", "今年度以降で9割以上を交付決定済み")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "high":
+            return selectors.budgets_nearly_used(queryset)
+        return queryset
+
+
 @admin.register(Budget)
 class BudgetAdmin(SimpleHistoryAdmin):
     list_display = ("programme", "year_label", "amount_display", "notes")
-    list_filter = ("programme", "fiscal_year")
+    list_filter = (BudgetUseFilter, "programme", "fiscal_year")
     list_select_related = ("programme",)
     search_fields = ("programme__name", "notes")
 

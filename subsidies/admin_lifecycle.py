@@ -5,8 +5,6 @@ Nothing here saves an application directly: every change goes through
 subsidies.services (create_application, update_draft, application_transition).
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,18 +58,29 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", "期限超過"), ("soon", "14日以内に期限")]
+        return [("yes", "期限超過"), ("soon", f"{selectors.REPORT_DUE_SOON_DAYS}日以内に期限")]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        owed = queryset.filter(status__in=REPORT_OWED_STATUSES)
         if self.value() == "yes":
-            return owed.filter(report_due_on__lt=today)
+            return queryset.filter(selectors.report_overdue(today))
         if self.value() == "soon":
-            return owed.filter(
-                report_due_on__gte=today, report_due_on__lte=today + timedelta(days=14)
-            )
+            return queryset.filter(selectors.report_due_soon(today))
         return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    """審査待ち: what waits for staff, by status (never a draft); the admin home counts these."""
+
+    title = "審査待ち"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return list(selectors.WAITING_LABELS.items())
+
+    def queryset(self, request, queryset):
+        status = selectors.WAITING_STATUSES.get(self.value())
+        return queryset if status is None else queryset.filter(status=status)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -216,6 +225,7 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
     )
     list_display_links = ("reference_display", "title")
     list_filter = (
+        WaitingFilter,
         "status",
         "programme",
         FiscalYearFilter,

@@ -2,10 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Func, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,11 +20,14 @@ from .models import (
     GRANTED_STATUSES,
     REPORT_OWED_STATUSES,
     Application,
+    ApplicationAction,
+    ApplicationEvent,
     ApplicationLine,
     Budget,
     ExpenseCategory,
     LineKind,
     ProgrammeRule,
+    Status,
     SubsidyProgramme,
 )
 
@@ -684,3 +687,95 @@ def labour_check(
     if labour.amount == 0 and claimed == 0:
         return None
     return LabourCheck(registered=labour.amount, claimed=claimed, decided=labour.decided)
+
+
+# The staff's work on applications and budgets (the review queue's filters, the admin home) --
+
+# Days ahead in which a performance report counts as due soon.
+REPORT_DUE_SOON_DAYS = 14
+# The share of a year's budget decided from which it counts as nearly used up (9/10).
+BUDGET_NEARLY_USED = (9, 10)
+
+# What waits for staff, by the status the application is in: never a draft.
+WAITING_STATUSES = {
+    "review": Status.SUBMITTED,
+    "change": Status.CHANGE_REQUESTED,
+    "report": Status.REPORT_SUBMITTED,
+}
+WAITING_LABELS = {
+    "review": "申請の審査待ち",
+    "change": "変更承認申請の審査待ち",
+    "report": "実績報告の確認待ち",
+}
+
+
+def report_overdue(today: date) -> Q:
+    """Applications whose performance report is owed and past its due date."""
+    return Q(status__in=REPORT_OWED_STATUSES, report_due_on__lt=today)
+
+
+def report_due_soon(today: date) -> Q:
+    """Applications whose report is owed within REPORT_DUE_SOON_DAYS days (today included)."""
+    return Q(
+        status__in=REPORT_OWED_STATUSES,
+        report_due_on__gte=today,
+        report_due_on__lte=today + timedelta(days=REPORT_DUE_SOON_DAYS),
+    )
+
+
+def applications_waiting(today: date | None = None) -> dict[str, tuple[int, object]]:
+    """What waits for staff: {key: (count, the oldest waiting date or datetime)}.
+
+    Keys: those of WAITING_STATUSES (since the application, the latest change request,
+    the report), ``due_soon`` and ``overdue`` (since the earliest due date). One query.
+    """
+    today = today or timezone.localdate()
+    change_asked = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), action=ApplicationAction.REQUEST_CHANGE
+    ).order_by("-at")
+    since = {
+        "review": "submitted_at",
+        "change": "change_asked_at",
+        "report": "report_submitted_on",
+        "due_soon": "report_due_on",
+        "overdue": "report_due_on",
+    }
+    conditions = {key: Q(status=status) for key, status in WAITING_STATUSES.items()}
+    conditions["due_soon"] = report_due_soon(today)
+    conditions["overdue"] = report_overdue(today)
+    aggregates = {}
+    for key, condition in conditions.items():
+        aggregates[f"{key}_count"] = Count("pk", filter=condition)
+        aggregates[f"{key}_since"] = Min(since[key], filter=condition)
+    row = Application.objects.annotate(
+        change_asked_at=Subquery(change_asked.values("at")[:1])
+    ).aggregate(**aggregates)
+    return {key: (row[f"{key}_count"], row[f"{key}_since"]) for key in conditions}
+
+
+def budgets_with_granted(queryset):
+    """Budgets annotated with ``granted``: what decided applications of the programme commit
+    in the budget's year (as :func:`granted_total` counts it)."""
+    granted = (
+        Application.objects.filter(
+            programme=OuterRef("programme"),
+            fiscal_year=OuterRef("fiscal_year"),
+            status__in=GRANTED_STATUSES,
+        )
+        .order_by()
+        .values("programme")
+        .annotate(total=Sum(_granted))
+        .values("total")
+    )
+    return queryset.annotate(granted=Coalesce(Subquery(granted), 0))
+
+
+def budgets_nearly_used(queryset, today: date | None = None):
+    """Budgets of this fiscal year or later of which 9/10 or more is already decided."""
+    share, whole = BUDGET_NEARLY_USED
+    year = fiscal_year(today or timezone.localdate())
+    return (
+        budgets_with_granted(queryset.filter(fiscal_year__gte=year))
+        .annotate(granted_scaled=F("granted") * whole)
+        .filter(granted__gt=0, granted_scaled__gte=F("amount") * share)
+    )

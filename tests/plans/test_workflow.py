@@ -205,6 +205,7 @@ def test_allowed_actions_follow_state_and_role(community_item, secretary, editor
     assert services.progress_allowed_actions(entry=entry, actor=editor_user) == [
         ProgressAction.COMMENT,
         ProgressAction.ACCEPT,
+        ProgressAction.ACCEPT_PUBLISH,
         ProgressAction.RETURN,
     ]
     entry.state = D
