@@ -218,6 +218,23 @@ def test_staff_application_page_flags_the_difference(client, sec, world, labour_
     assert "登録額 2,492,000円と異なります" in response.content.decode()
 
 
+def test_staff_application_page_does_not_flag_an_application_without_labour(
+    client, sec, world, labour_rule
+):
+    employ(world.council)
+    data = application_data(world, programme=labour_rule.programme.pk)
+    assert sec.post(portal("new"), data).status_code == 302
+    application = Application.objects.get(programme=labour_rule.programme)
+    client.force_login(world.staff)
+    response = client.get(reverse("admin:subsidies_application_change", args=[application.pk]))
+    assert response.status_code == 200
+    assert not response.context["labour"].differs
+    body = response.content.decode()
+    assert "と異なります" not in body
+    assert "labour-differs" not in body
+    assert "事務局人件費の明細なし／職員配置の登録額 ¥2,492,000" in body
+
+
 def test_proxy_entry_starts_with_the_registered_cost(client, world, labour_rule, jinkenhi):
     employ(world.council)
     client.force_login(world.staff)
