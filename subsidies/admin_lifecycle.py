@@ -373,7 +373,8 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _summary(self, request, application) -> dict:
-        """Engine breakdowns and the buttons for the transitions staff may make now."""
+        """Engine breakdowns, a button for each transition staff can make now and, for
+        the others this status allows, why not (services.available_actions)."""
         lines = {kind: services.stored_lines(application, kind) for kind in LineKind.values}
         breakdowns = []
         for kind, title in (
@@ -395,13 +396,17 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
             except ValidationError as error:
                 breakdowns.append({"title": title, "error": " ".join(error.messages)})
         can_act = request.user.has_perm(STAFF_PERMISSION)
-        actions = []
+        actions, unavailable = [], []
         if can_act:
-            for action in services.allowed_actions(application, services.STAFF):
+            for action, reason in services.available_actions(application, timezone.localdate()):
+                label = services.transition(action).label
+                if reason is not None:
+                    unavailable.append({"action": action, "label": label, "reason": reason})
+                    continue
                 actions.append(
                     {
                         "action": action,
-                        "label": services.transition(action).label,
+                        "label": label,
                         "url": reverse(
                             "admin:subsidies_application_transition",
                             args=[application.pk, action],
@@ -420,6 +425,7 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
                 exclude=application.pk,
             ),
             "transition_actions": actions,
+            "unavailable_actions": unavailable,
             "budget_left": left,
             "overdue": application.is_report_overdue(),
             "proxy_edit_url": (
@@ -442,6 +448,14 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
         if staff_form is None:
             raise PermissionDenied
         label = services.transition(action).label
+        offered = dict(services.available_actions(application, timezone.localdate()))
+        reason = offered.get(
+            action, f"状況が「{application.get_status_display()}」の申請にはできません。"
+        )
+        if reason is not None:
+            # Not offered on the page (or the application moved on since): say why.
+            self.message_user(request, f"{label}：{reason}", messages.ERROR)
+            return redirect("admin:subsidies_application_change", pk)
         if request.method == "POST":
             form = staff_form.form_class(request.POST)
             if form.is_valid():
@@ -468,13 +482,7 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
             form = staff_form.form_class(
                 initial=staff_form.initial(application, timezone.localdate())
             )
-        preview = None
-        if action == ApplicationAction.CONFIRM:
-            try:
-                amount, grant = services.confirmation_amount(application)
-                preview = {"amount": amount, "grant": grant}
-            except ValidationError as error:
-                preview = {"error": " ".join(error.messages)}
+        preview = _transition_preview(application, action)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{label}（{application.reference} {application.title}）",
@@ -485,7 +493,6 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
             "action": action,
             "action_label": label,
             "preview": preview,
-            "budget_left": selectors.budget_left(application.programme, application.fiscal_year),
         }
         return TemplateResponse(request, "admin/subsidies/application/transition.html", context)
 
@@ -665,6 +672,30 @@ class ProxyStartForm(StartForm):
         empty_label="選んでください",
     )
     field_order = ["council", "programme", "fiscal_year"]
+
+
+def _transition_preview(application, action) -> dict | None:
+    """What the action's form shows before it is sent: the room for a decision, the
+    confirmed amount, or what the settlement pays or asks back, in exact yen."""
+    try:
+        if action in (ApplicationAction.DECIDE, ApplicationAction.APPROVE_CHANGE):
+            kind = LineKind.PLAN if action == ApplicationAction.DECIDE else LineKind.CHANGE
+            return {"room": services.decision_room(application, kind)}
+        if action == ApplicationAction.CONFIRM:
+            amount, grant = services.confirmation_amount(application)
+            return {"amount": amount, "grant": grant}
+    except ValidationError as error:
+        return {"error": " ".join(error.messages)}
+    if action in (ApplicationAction.PAY, ApplicationAction.REQUEST_REFUND):
+        return {
+            "settlement": {
+                "confirmed": application.confirmed_amount,
+                "paid": application.net_paid_amount,
+                "balance": application.balance_due,
+                "refund": -application.balance_due,
+            }
+        }
+    return None
 
 
 def _ledger_cells(ledger, row) -> list[tuple[str, bool]]:

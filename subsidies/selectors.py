@@ -648,6 +648,9 @@ class LabourCheck:
     registered: int
     claimed: int
     decided: int = 0
+    # False when the application has no labour line: it claims no labour on purpose,
+    # which is no mistake to flag.
+    has_line: bool = True
 
     @property
     def left(self) -> int:
@@ -655,10 +658,12 @@ class LabourCheck:
 
     @property
     def differs(self) -> bool:
-        return self.left != self.claimed
+        return self.has_line and self.left != self.claimed
 
     @property
     def message(self) -> str:
+        if not self.has_line and self.left != self.claimed:
+            return "人件費は申請していません"
         if not self.decided:
             return (
                 f"登録額 {yen_amount(self.registered)}と異なります"
@@ -678,15 +683,21 @@ def labour_check(
 
     ``lines`` are LineInput-like (``category``, ``amount``); ``exclude`` is the
     application the lines belong to. None when the rule pays no labour, or when nothing
-    is registered and nothing claimed.
+    is registered and nothing claimed; ``differs`` only when a labour line exists.
     """
     labour = registered_labour(council, programme, fiscal_year, exclude=exclude)
     if labour is None:
         return None
-    claimed = sum(line.amount for line in lines if line.category.is_labour)
+    labour_lines = [line.amount for line in lines if line.category.is_labour]
+    claimed = sum(labour_lines)
     if labour.amount == 0 and claimed == 0:
         return None
-    return LabourCheck(registered=labour.amount, claimed=claimed, decided=labour.decided)
+    return LabourCheck(
+        registered=labour.amount,
+        claimed=claimed,
+        decided=labour.decided,
+        has_line=bool(labour_lines),
+    )
 
 
 # The staff's work on applications and budgets (the review queue's filters, the admin home) --

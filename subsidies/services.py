@@ -204,6 +204,8 @@ def _apply(locked, row, *, actor, role, comment, data, at=None) -> ApplicationEv
     from_status = locked.status
     to_status = row.target
     before = {name: getattr(locked, name) for name in AMOUNT_FIELDS}
+    if row.precheck is not None:
+        row.precheck(locked, data.get("today"))
     changed, notice = row.handler(locked, actor=actor, comment=comment.strip(), **data)
     if at is not None and "submitted_at" in changed:
         locked.submitted_at = at
@@ -692,8 +694,8 @@ def check_saved_submission(app: Application, today: date | None = None) -> engin
     )
 
 
-def _do_submit(app, *, actor, comment, today=None, **data):
-    check_saved_submission(app, today)
+def _do_submit(app, *, actor, comment, **data):
+    # The submission checks ran as the row's precheck (_check_submittable).
     app.submitted_at = timezone.now()
     return ["submitted_at"], None
 
@@ -797,13 +799,6 @@ def _do_decide(app, *, actor, comment, amount=None, decided_on=None, document_nu
 
 
 def _do_pay_advance(app, *, actor, comment, amount=None, paid_on=None, **data):
-    rule = selectors.rule_for(app.programme, app.fiscal_year)
-    if not rule.advance_payment_allowed:
-        raise TransitionError(
-            "この補助制度は前金払いができません。", "advance_not_allowed", field="amount"
-        )
-    if app.advance_amount:
-        raise TransitionError("前金払いは既に行われています。", "advance_already_paid")
     amount = _positive_amount(amount)
     if amount > app.decided_amount:
         raise TransitionError(
@@ -946,26 +941,13 @@ def _do_confirm(
 
 
 def _do_pay(app, *, actor, comment, paid_on=None, **data):
-    balance = app.balance_due
-    if balance < 0:
-        raise TransitionError(
-            "前金払額が確定額を上回っているため、支払ではなく返還請求をしてください"
-            "（返還額 %(refund)s円）。",
-            "refund_needed",
-            refund=yen_digits(-balance),
-        )
-    app.paid_amount += balance
+    app.paid_amount += app.balance_due
     app.paid_on = paid_on or timezone.localdate()
     return ["paid_amount", "paid_on"], None
 
 
 def _do_request_refund(app, *, actor, comment, refund_due_on=None, **data):
-    balance = app.balance_due
-    if balance >= 0:
-        raise TransitionError(
-            "支払済額が確定額を超えていないため、返還請求はできません。", "no_refund_due"
-        )
-    app.refund_amount = -balance
+    app.refund_amount = -app.balance_due
     if refund_due_on:
         app.refund_due_on = refund_due_on
     return ["refund_amount", "refund_due_on"], None
@@ -985,6 +967,149 @@ def _do_receive_refund(app, *, actor, comment, amount=None, received_on=None, **
     return ["refunded_amount", "refund_received_on"], None
 
 
+# Prechecks: what must hold before an action can succeed, whatever the form says. The
+# transition runs its row's precheck first (in _apply); available_actions asks the same
+# functions, so the admin offers only the moves that can succeed now. Each raises
+# TransitionError (or the engine's ValidationError) and reads nothing from the form.
+
+
+@dataclass(frozen=True)
+class DecisionRoom:
+    """What a decision on an application's lines may grant.
+
+    ``grant``: the engine's amount (the budget left already applied); ``budget_left``:
+    the programme's budget for the year minus what other applications hold (None: no
+    budget registered); ``limit``: the amount asked for (申請額 or 変更後の申請額).
+    """
+
+    grant: engine.Grant
+    budget_left: int | None
+    limit: int | None
+
+    @property
+    def most(self) -> int:
+        """The largest amount the decision can be: engine, budget and request capped."""
+        amounts = [self.grant.amount if self.grant.eligible else 0]
+        if self.budget_left is not None:
+            amounts.append(max(self.budget_left, 0))
+        if self.limit is not None:
+            amounts.append(self.limit)
+        return min(amounts)
+
+
+def decision_room(app: Application, kind: str = LineKind.PLAN) -> DecisionRoom:
+    """The room for 交付決定 (``kind`` plan) or 変更の承認 (``kind`` change), unlocked.
+
+    Raises the engine's ValidationError for lines it cannot calculate.
+    """
+    left = selectors.budget_left(app.programme, app.fiscal_year, exclude=app.pk)
+    grant = _application_grant(
+        app, stored_lines(app, kind), budget_left=left, use_budget=left is not None
+    )
+    limit = app.requested_amount if kind == LineKind.PLAN else app.change_requested_amount
+    return DecisionRoom(grant=grant, budget_left=left, limit=limit)
+
+
+def _check_submittable(app, today=None) -> None:
+    check_saved_submission(app, today)
+
+
+def _check_proxy_submittable(app, today=None) -> None:
+    if not app.proxy_entry:
+        raise TransitionError(
+            "窓口代行入力の申請ではありません（地域協働体の事務局が申請します）。",
+            "not_proxy_entry",
+        )
+    check_saved_submission(app, today)
+
+
+def _check_room(room: DecisionRoom) -> None:
+    if room.budget_left is not None and room.budget_left <= 0:
+        raise TransitionError(
+            "予算の残額がありません（予算残額 %(left)s円）。",
+            "budget_exceeded",
+            **_yen(left=max(room.budget_left, 0)),
+        )
+    _require_eligible(room.grant)
+    if room.most <= 0:
+        raise TransitionError(
+            "計算上の交付可能額が0円のため、決定できません。",
+            "above_engine_amount",
+            **_yen(allowed=0),
+        )
+
+
+def _check_decidable(app, today=None) -> None:
+    _check_room(decision_room(app, LineKind.PLAN))
+
+
+def _check_change_approvable(app, today=None) -> None:
+    _check_room(decision_room(app, LineKind.CHANGE))
+
+
+def _check_advance_open(app, today=None) -> None:
+    if not selectors.rule_for(app.programme, app.fiscal_year).advance_payment_allowed:
+        raise TransitionError("この制度は前金払いを認めていません。", "advance_not_allowed")
+    if app.advance_amount:
+        raise TransitionError(
+            "前金払いは既に行われています（%(amount)s円）。",
+            "advance_already_paid",
+            **_yen(amount=app.advance_amount),
+        )
+
+
+def _check_confirmable(app, today=None) -> None:
+    confirmation_amount(app)
+
+
+def _check_payable(app, today=None) -> None:
+    balance = app.balance_due
+    if balance < 0:
+        raise TransitionError(
+            "前金払額が確定額を上回っているため、支払ではなく返還請求をしてください"
+            "（返還額 %(refund)s円）。",
+            "refund_needed",
+            refund=yen_digits(-balance),
+        )
+
+
+def _check_refund_due(app, today=None) -> None:
+    if app.balance_due >= 0:
+        if app.net_paid_amount == 0:
+            raise TransitionError("まだ支払っていません。", "no_refund_due")
+        raise TransitionError(
+            "支払済額 %(paid)s円 が確定額 %(confirmed)s円 を超えていないため、"
+            "返還請求はできません。",
+            "no_refund_due",
+            **_yen(paid=app.net_paid_amount, confirmed=app.confirmed_amount),
+        )
+
+
+def available_actions(
+    application: Application, today: date | None = None, *, role: str = STAFF
+) -> list[tuple[str, str | None]]:
+    """The role's actions from the current status, in table order, each with None when it
+    can be taken now or the Japanese reason it cannot (its precheck's message).
+
+    The same prechecks the transition runs; raises nothing.
+    """
+    today = today or timezone.localdate()
+    result = []
+    for row in LIFECYCLE:
+        if row.role != role or application.status not in row.sources:
+            continue
+        reason = None
+        if row.precheck is not None:
+            try:
+                row.precheck(application, today)
+            except ValidationError as error:
+                reason = (
+                    str(error) if isinstance(error, TransitionError) else " ".join(error.messages)
+                )
+        result.append((row.action, reason))
+    return result
+
+
 # The lifecycle table -----------------------------------------------------------------
 
 A = ApplicationAction
@@ -998,6 +1123,9 @@ class Transition:
     ``handler(app, *, actor, comment, **data)`` checks the action's inputs, sets fields on
     the locked row and returns (changed field names, the notice issued or None).
     ``public``: citizens' pages show different figures afterwards (the cache is cleared).
+    ``precheck(app, today)``: what must hold before the action can succeed, whatever
+    the inputs (raises TransitionError); run first by the transition and asked by
+    :func:`available_actions`.
     ``next_step_page``: set on the council's usual next move from its sources, the
     secretary portal page (a ``subsidies_portal`` URL name) where it takes it; the
     portal's "what to do next" links there (:func:`council_next_move`).
@@ -1011,6 +1139,7 @@ class Transition:
     handler: Callable
     public: bool = False
     next_step_page: str = ""
+    precheck: Callable | None = None
 
     @property
     def label(self) -> str:
@@ -1020,29 +1149,34 @@ class Transition:
 # The whole lifecycle, one row per action, in the order buttons are offered.
 LIFECYCLE: tuple[Transition, ...] = (
     Transition(A.SUBMIT, (S.DRAFT, S.RETURNED), S.SUBMITTED, SECRETARY, _do_submit,
-               next_step_page="edit"),
-    Transition(A.PROXY_SUBMIT, (S.DRAFT,), S.SUBMITTED, STAFF, _do_submit),
+               next_step_page="edit", precheck=_check_submittable),
+    Transition(A.PROXY_SUBMIT, (S.DRAFT,), S.SUBMITTED, STAFF, _do_submit,
+               precheck=_check_proxy_submittable),
     Transition(A.WITHDRAW, (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, SECRETARY,
                _do_nothing),
     Transition(A.RETURN, (S.SUBMITTED,), S.RETURNED, STAFF, _do_return),
-    Transition(A.DECIDE, (S.SUBMITTED,), S.DECIDED, STAFF, _do_decide, public=True),
+    Transition(A.DECIDE, (S.SUBMITTED,), S.DECIDED, STAFF, _do_decide, public=True,
+               precheck=_check_decidable),
     Transition(A.REFUSE, (S.SUBMITTED,), S.REFUSED, STAFF, _do_refuse),
-    Transition(A.PAY_ADVANCE, (S.DECIDED,), S.DECIDED, STAFF, _do_pay_advance, public=True),
+    Transition(A.PAY_ADVANCE, (S.DECIDED,), S.DECIDED, STAFF, _do_pay_advance, public=True,
+               precheck=_check_advance_open),
     Transition(A.REQUEST_CHANGE, (S.DECIDED,), S.CHANGE_REQUESTED, SECRETARY,
                _do_request_change),
     Transition(A.WITHDRAW_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, SECRETARY,
                _do_withdraw_change),
     Transition(A.APPROVE_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, STAFF, _do_approve_change,
-               public=True),
+               public=True, precheck=_check_change_approvable),
     Transition(A.REFUSE_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, STAFF, _do_refuse_change),
     Transition(A.SUBMIT_REPORT, (S.DECIDED, S.REPORT_RETURNED), S.REPORT_SUBMITTED, SECRETARY,
                _do_submit_report, next_step_page="report"),
     Transition(A.RETURN_REPORT, (S.REPORT_SUBMITTED,), S.REPORT_RETURNED, STAFF,
                _do_return_report),
-    Transition(A.CONFIRM, (S.REPORT_SUBMITTED,), S.CONFIRMED, STAFF, _do_confirm, public=True),
-    Transition(A.PAY, (S.CONFIRMED,), S.COMPLETED, STAFF, _do_pay, public=True),
+    Transition(A.CONFIRM, (S.REPORT_SUBMITTED,), S.CONFIRMED, STAFF, _do_confirm, public=True,
+               precheck=_check_confirmable),
+    Transition(A.PAY, (S.CONFIRMED,), S.COMPLETED, STAFF, _do_pay, public=True,
+               precheck=_check_payable),
     Transition(A.REQUEST_REFUND, (S.CONFIRMED,), S.REFUND_REQUESTED, STAFF,
-               _do_request_refund),
+               _do_request_refund, precheck=_check_refund_due),
     Transition(A.RECEIVE_REFUND, (S.REFUND_REQUESTED,), S.COMPLETED, STAFF,
                _do_receive_refund, public=True),
 )  # fmt: skip

@@ -181,14 +181,19 @@ def test_confirm_flags_a_labour_total_that_differs(sec, world, labour_rule):
     assert "登録額 2,492,000円と異なります" in response.content.decode()
 
 
-def test_confirm_flags_a_missing_labour_line(sec, world, labour_rule):
+def test_confirm_does_not_flag_an_application_without_labour_lines(sec, world, labour_rule):
+    # No labour line: the council claims no labour on purpose, which is not a mistake.
     employ(world.council)
     data = application_data(world, programme=labour_rule.programme.pk)
     assert sec.post(portal("new"), data).status_code == 302
     application = Application.objects.get(programme=labour_rule.programme)
     response = sec.get(portal("confirm", application.pk))
-    assert response.context["labour"].claimed == 0
-    assert "登録額 2,492,000円と異なります" in response.content.decode()
+    check = response.context["labour"]
+    assert (check.claimed, check.has_line, check.differs) == (0, False, False)
+    body = response.content.decode()
+    assert "と異なります" not in body
+    assert "事務局人件費の明細なし／職員配置の登録額 ¥2,492,000" in body
+    assert "（人件費は申請していません）" in body
 
 
 def test_confirm_says_nothing_about_labour_for_other_programmes(sec, world, labour_rule):
@@ -210,6 +215,23 @@ def test_staff_application_page_flags_the_difference(client, sec, world, labour_
     assert response.status_code == 200
     assert response.context["labour"].differs
     assert "登録額 2,492,000円と異なります" in response.content.decode()
+
+
+def test_staff_application_page_does_not_flag_an_application_without_labour(
+    client, sec, world, labour_rule
+):
+    employ(world.council)
+    data = application_data(world, programme=labour_rule.programme.pk)
+    assert sec.post(portal("new"), data).status_code == 302
+    application = Application.objects.get(programme=labour_rule.programme)
+    client.force_login(world.staff)
+    response = client.get(reverse("admin:subsidies_application_change", args=[application.pk]))
+    assert response.status_code == 200
+    assert not response.context["labour"].differs
+    body = response.content.decode()
+    assert "と異なります" not in body
+    assert "labour-differs" not in body
+    assert "事務局人件費の明細なし／職員配置の登録額 ¥2,492,000" in body
 
 
 def test_proxy_entry_starts_with_the_registered_cost(client, world, labour_rule, jinkenhi):

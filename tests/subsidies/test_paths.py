@@ -116,10 +116,12 @@ def test_advance_larger_than_confirmed_amount_is_refunded(sec, staff, world):
     staff_post(staff, application, "confirm", confirmed_on=date.today().isoformat())
     application.refresh_from_db()
     assert (application.confirmed_amount, application.refund_amount) == (99_999, 20_001)
-    # Paying is refused: the council owes money back.
+    # Paying is refused (the page does not offer it): the council owes money back.
     response = staff_post(staff, application, "pay", paid_on=date.today().isoformat())
-    assert response.status_code == 200
-    assert "返還請求" in response.content.decode()
+    assert response.status_code == 302
+    page = staff.get(response.url).content.decode()
+    assert "精算払（残額の支払）：前金払額が確定額を上回っているため" in page
+    assert "返還額 20,001円" in page
     staff_post(staff, application, "request_refund", refund_due_on=date.today().isoformat())
     application.refresh_from_db()
     assert application.status == Status.REFUND_REQUESTED
