@@ -91,7 +91,11 @@ class StaffPermissionsMixin:
 
     @admin.display(description="権限")
     def held_permissions(self, obj):
-        held = getattr(obj, self.permissions_field).filter(pk__in=staff_permissions().values("pk"))
+        held = (
+            getattr(obj, self.permissions_field)
+            .filter(pk__in=staff_permissions().values("pk"))
+            .select_related("content_type")
+        )
         labels = sorted(StaffPermissionsField.label_for(permission) for permission in held)
         return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
 

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -286,3 +287,40 @@ def test_the_edit_history_says_what_happened_in_japanese(client, admin_user, cou
     for word in ("日時", "種別", "変更した人", "変更の理由", "作成"):
         assert word in page
     assert "Created" not in page and "Change reason" not in page
+
+
+def test_a_login_lock_and_its_removal_in_recent_actions_are_japanese(client, admin_user):
+    client.force_login(admin_user)
+    attempt = AccessAttempt.objects.create(
+        username=admin_user.username,
+        ip_address="192.0.2.1",
+        user_agent="test-browser",
+        path_info="/admin/login/",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="text/html",
+    )
+
+    page = client.get(f"/admin/axes/accessattempt/{attempt.pk}/change/").content.decode()
+    assert english_in(visible_text(page)) == []
+    for label in ("ログインID", "接続元アドレス", "ブラウザー", "失敗回数"):
+        assert label in page
+    assert "IP Address" not in page and "User Agent" not in page
+
+    response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    index = client.get(reverse("admin:index")).content.decode()
+    recent = index[index.index('id="recent-actions-module"') :]
+    assert "ログインの失敗と停止" in recent
+    assert english_in(visible_text(recent)) == []
+    assert "access attempt" not in recent
+
+
+def test_a_group_only_looked_at_lists_its_permissions_in_japanese(client, admin_user, staff_groups):
+    client.force_login(admin_user)
+    group = staff_groups[roles.ADMINISTRATOR]
+    page = client.get(f"/admin/auth/group/{group.pk}/change/").content.decode()
+    assert "<div>補助金｜交付申請を追加できる</div>" in page
+    assert "補助規則の変更履歴を閲覧できる" not in page  # a historical model's, held but not shown
+    assert english_in(visible_text(page)) == []
