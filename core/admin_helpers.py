@@ -37,10 +37,16 @@ def _retitled(response, titles: dict[str, str], subtitle=None):
 
 
 class _JapaneseHistoryHelper(HistoricalRecordContextHelper):
-    """A version's changes with an empty value as 「—」, not None."""
+    """A version's changes as staff read them: a choice by its label (設立, not
+    established), an empty value as 「—」, not None."""
 
     def prepare_delta_change_value(self, change, value):
-        return "—" if value is None else super().prepare_delta_change_value(change, value)
+        if value is None:
+            return "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            return terms.in_city_words(str(dict(field.flatchoices).get(value, value)))
+        return super().prepare_delta_change_value(change, value)
 
 
 class JapaneseTitlesMixin:

@@ -279,14 +279,18 @@ def test_the_action_filter_of_application_events_names_each_action(demo, client,
 
 
 def test_the_edit_history_says_what_happened_in_japanese(client, admin_user, council):
+    council.stage = "established"
+    council.save()
     client.force_login(admin_user)
     response = client.get(f"/admin/councils/council/{council.pk}/history/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "地域協働体の変更履歴" in page
-    for word in ("日時", "種別", "変更した人", "変更の理由", "作成"):
+    for word in ("日時", "種別", "変更した人", "変更の理由", "作成", "変更"):
         assert word in page
-    assert "Created" not in page and "Change reason" not in page
+    assert "地域づくり計画策定済" in page and "&rarr;&nbsp;&nbsp;設立" in page
+    assert "plan_adopted" not in page and "established" not in page
+    assert "Created" not in page and "Change reason" not in page and "None" not in page
 
 
 def test_a_login_lock_and_its_removal_in_recent_actions_are_japanese(client, admin_user):
