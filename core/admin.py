@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -15,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import certificates, two_factor
+from . import certificates, terms, two_factor
 from .admin_helpers import apply_city_rules, request_city
 from .auth import is_platform_operator, lift_login_locks
 from .calendar import wareki_date
@@ -27,8 +28,88 @@ from .security_log import log_security_event
 apply_city_rules(admin.site)
 
 
+# ------------------------------------------------------------ permission widgets
+
+# Registered in the admin, but not governed by their own permissions: the login locks follow
+# core.change_user, the import jobs are each staff member's own.
+UNGOVERNED_MODELS = (AccessAttempt, ImportJob)
+
+
+def staff_permissions():
+    """The permissions a city grants its staff: those of the models staff manage in the
+    admin. Historical versions, task results, sessions, content types and the admin's log
+    are not managed by hand, so their permissions are not offered."""
+    models = [model for model in admin.site._registry if model not in UNGOVERNED_MODELS]
+    content_types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+    return Permission.objects.filter(content_type__in=content_types.values()).select_related(
+        "content_type"
+    )
+
+
+class StaffPermissionsField(forms.ModelMultipleChoiceField):
+    """A permission as 「補助金｜交付申請を追加できる」: its app and its Japanese name."""
+
+    def label_from_instance(self, obj):
+        return self.label_for(obj)
+
+    @staticmethod
+    def label_for(permission) -> str:
+        app = apps.get_app_config(permission.content_type.app_label).verbose_name
+        return terms.in_city_words(f"{app}｜{permission.name}")
+
+
+class StaffPermissionsMixin:
+    """The permissions widget of a user or a group offers ``staff_permissions`` only; the
+    permissions it does not offer, held already, are kept when the form is saved."""
+
+    permissions_field = "permissions"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == self.permissions_field:
+            kwargs["queryset"] = staff_permissions()
+            kwargs["form_class"] = StaffPermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        # Looked at only, the held permissions are listed by ``held_permissions``: the
+        # read-only widget would list every one, in Django's English form.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "held_permissions" if field == self.permissions_field else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="権限")
+    def held_permissions(self, obj):
+        held = (
+            getattr(obj, self.permissions_field)
+            .filter(pk__in=staff_permissions().values("pk"))
+            .select_related("content_type")
+        )
+        labels = sorted(StaffPermissionsField.label_for(permission) for permission in held)
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        held = getattr(form.instance, self.permissions_field)
+        kept = list(held.exclude(pk__in=staff_permissions().values("pk"))) if change else []
+        super().save_related(request, form, formsets, change)
+        if kept and self.permissions_field in form.cleaned_data:
+            held.add(*kept)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StaffPermissionsMixin, BaseUserAdmin):
     """At a city's host: that city's users only, and a new user belongs to it. Only a
     platform operator at the platform host sees every user and sets a user's city."""
 
@@ -41,6 +122,7 @@ class UserAdmin(BaseUserAdmin):
     )
     show_full_result_count = False
     actions = ["lift_login_lock", "reset_second_factor"]
+    permissions_field = "user_permissions"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -94,7 +176,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(StaffPermissionsMixin, BaseGroupAdmin):
     """The staff roles are shared by every city: city staff may look, operators change."""
 
     def has_add_permission(self, request):

@@ -12,12 +12,14 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import F
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import tenancy, terms
@@ -30,6 +32,136 @@ from .forms import (
 )
 from .models import CityOwned
 from .templatetags.wareki import wareki_datetime
+
+# ------------------------------------------------------------------ page titles
+
+
+def _retitled(response, titles: dict[str, str], subtitle=None):
+    """``response`` with its page title, when it is one of the admin's own (a key of
+    ``titles``), replaced by the Japanese one; a title an admin set itself is kept."""
+    if not isinstance(response, TemplateResponse) or response.is_rendered:
+        return response
+    context = response.context_data
+    title = titles.get(str(context.get("title")))
+    if title is not None:
+        context["title"] = title
+        if subtitle is not None and not context.get("subtitle"):
+            context["subtitle"] = subtitle
+    return response
+
+
+class _JapaneseHistoryHelper(HistoricalRecordContextHelper):
+    """A version's changes as staff read them: a choice by its label (設立, not
+    established), an empty value as 「—」, not None."""
+
+    def prepare_delta_change_value(self, change, value):
+        if value is None:
+            return "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            return terms.in_city_words(str(dict(field.flatchoices).get(value, value)))
+        return super().prepare_delta_change_value(change, value)
+
+
+class JapaneseTitlesMixin:
+    """The admin's pages titled in natural Japanese from the model's name: 交付申請の一覧,
+    交付申請の追加, 交付申請の変更, 交付申請の削除, 交付申請の変更履歴, 交付申請のインポート,
+    where Django, django-simple-history and django-import-export say 「変更する 交付申請 を
+    選択」 or 「インポート」; and the few labels they leave in English (an empty value in the
+    edit history, a form-only field on a page only looked at). ``CityAdminMixin`` mixes it
+    into every ModelAdmin of the site."""
+
+    def _title_name(self) -> str:
+        return terms.in_city_words(str(self.opts.verbose_name))
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        name, verbose_name = self._title_name(), self.opts.verbose_name
+        context = getattr(response, "context_data", None) or {}
+        titles = {
+            gettext("Select %s to change") % verbose_name: f"{name}の一覧",
+            gettext("Select %s to view") % verbose_name: f"{name}の一覧",
+            gettext("Select %s") % verbose_name: f"{name}を選択",
+            # The confirmation of the 「選択された…の削除」 action.
+            gettext("Delete multiple objects"): f"{name}の削除",
+        }
+        if "objects_name" in context:
+            cannot = gettext("Cannot delete %(name)s") % {"name": context["objects_name"]}
+            titles[cannot] = f"{name}は削除できません"
+        return _retitled(response, titles)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        name, verbose_name = self._title_name(), self.opts.verbose_name
+        titles = {
+            gettext("Add %s") % verbose_name: f"{name}の追加",
+            gettext("Change %s") % verbose_name: f"{name}の変更",
+            gettext("View %s") % verbose_name: f"{name}の詳細",
+        }
+        return _retitled(response, titles)
+
+    def render_delete_form(self, request, context):
+        response = super().render_delete_form(request, context)
+        name = self._title_name()
+        cannot = gettext("Cannot delete %(name)s") % {"name": self.opts.verbose_name}
+        titles = {gettext("Delete"): f"{name}の削除", cannot: f"{name}は削除できません"}
+        return _retitled(response, titles, subtitle=str(context.get("object", "")))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history's page comes back rendered: render_history_view titles it.
+        response = super().history_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        obj = context.get("object")
+        titles = {gettext("Change history: %s") % obj: f"{self._title_name()}の変更履歴"}
+        return _retitled(response, titles, subtitle=str(obj))
+
+    def render_history_view(self, request, template, context, **kwargs):
+        """django-simple-history's list of versions and its page of one version."""
+        name = self._title_name()
+        listed, version = context.get("object"), context.get("original")
+        titles = {
+            gettext("Change history: %s") % listed: f"{name}の変更履歴",
+            gettext("View history: %s") % listed: f"{name}の変更履歴",
+            gettext("View %s") % version: f"{name}の過去の版",
+            gettext("Revert %s") % version: f"{name}を過去の版に戻す",
+        }
+        title = titles.get(str(context.get("title")))
+        if title is not None:
+            shown = listed if "original" not in context else version
+            context = {**context, "title": title, "subtitle": str(shown)}
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _JapaneseHistoryHelper(self.model, historical_record)
+
+    def get_fieldsets(self, request, obj=None):
+        # A page only looked at shows every field read-only; a field of the form alone (a
+        # note that goes with a change) has nothing to show there but its English name.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if self._shows(f)]})
+            for name, options in fieldsets
+        ]
+
+    def _shows(self, field) -> bool:
+        if not isinstance(field, str) or hasattr(self, field) or hasattr(self.model, field):
+            return True
+        try:
+            self.opts.get_field(field)
+        except FieldDoesNotExist:
+            return False
+        return True
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        return _retitled(response, {gettext("Import"): f"{self._title_name()}のインポート"})
+
+    def export_action(self, request):
+        response = super().export_action(request)
+        return _retitled(response, {gettext("Export"): f"{self._title_name()}のエクスポート"})
+
 
 # ------------------------------------------------------------------------- cities
 
@@ -53,7 +185,7 @@ def _has_city_column(model) -> bool:
 _PLATFORM_PAGES = ("changelist", "change", "history", "delete", "add", "simple_history", "export")
 
 
-class CityAdminMixin:
+class CityAdminMixin(JapaneseTitlesMixin):
     """The city rules of every ModelAdmin on the site (``apply_city_rules`` mixes it in).
 
     At a city's host the default managers already show only that city's rows; this adds what
@@ -385,6 +517,21 @@ class FiscalYearFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(fiscal_year=self.value())
         return queryset
+
+
+def labelled_values_filter(labels):
+    """A list filter of a field stored without choices (an audit row's action: confirm,
+    pay_advance …) naming each value present by its label in ``labels`` (a TextChoices or
+    a dict), 確認 rather than confirm; a value with no label is shown as stored."""
+    names = dict(labels.choices) if hasattr(labels, "choices") else dict(labels)
+
+    class LabelledValuesFilter(admin.AllValuesFieldListFilter):
+        def choices(self, changelist):
+            for choice in super().choices(changelist):
+                display = names.get(choice["display"])
+                yield choice if display is None else {**choice, "display": display}
+
+    return LabelledValuesFilter
 
 
 def file_download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -7,9 +7,16 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib import admin
+
+        # Permission names in Japanese after every migrate (core.permissions); auth's
+        # create_permissions, connected earlier, has made the rows by then.
+        from django.db.models.signals import post_migrate
         from django.http import Http404
 
         from core import auth, cities, rls, security_log  # noqa: F401  (signal receivers)
+        from core.permissions import name_permissions_in_japanese
+
+        post_migrate.connect(name_permissions_in_japanese, dispatch_uid="core_permission_names")
 
         def not_found(model_admin, request, opts, object_id):
             # Another city's object is not "deleted, perhaps": it does not exist here.

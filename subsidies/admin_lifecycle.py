@@ -22,6 +22,7 @@ from core.admin_helpers import (
     ReadOnlyAdmin,
     ReadOnlyAdminMixin,
     file_download,
+    labelled_values_filter,
 )
 from core.calendar import fiscal_year_label
 from core.money import yen_amount, yen_digits
@@ -719,7 +720,11 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
         "actor",
         "actor_role",
     )
-    list_filter = ("action", "to_status", "actor_role")
+    list_filter = (
+        ("action", labelled_values_filter(ApplicationAction)),
+        "to_status",
+        "actor_role",
+    )
     list_select_related = ("application", "actor")
     search_fields = ("application__title", "comment")
     show_full_result_count = False
