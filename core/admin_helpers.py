@@ -132,7 +132,7 @@ class JapaneseTitlesMixin:
         return super().render_history_view(request, template, context, **kwargs)
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return _JapaneseHistoryHelper(self.model, historical_record)
+        return WarekiHistoryContext(self.model, historical_record)
 
     def get_fieldsets(self, request, obj=None):
         # A page only looked at shows every field read-only; a field of the form alone (a
@@ -208,9 +208,6 @@ class CityAdminMixin(JapaneseTitlesMixin):
         for inline in inlines:
             type_dates_in_wareki(inline)
         return inlines
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return WarekiHistoryContext(self.model, historical_record)
 
     def _at_platform(self, request) -> bool:
         return request_city(request) is None
@@ -361,8 +358,9 @@ _django_display_for_field = admin_utils.display_for_field
 _django_display_for_value = admin_utils.display_for_value
 
 
-class WarekiHistoryContext(HistoricalRecordContextHelper):
-    """A history entry's old and new values, with dates in 和暦."""
+class WarekiHistoryContext(_JapaneseHistoryHelper):
+    """A history entry's old and new values, with dates in 和暦 (and choices by their label,
+    nothing as 「—」)."""
 
     def prepare_delta_change_value(self, change, value):
         if isinstance(value, date):
