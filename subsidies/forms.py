@@ -524,7 +524,7 @@ def report_settlement(application: Application, form, formset):
         return None
     if not formset.is_bound or any(line.errors for line in formset.forms):
         return None
-    return settlement.settlement(
+    statement = settlement.settlement(
         grant=data["grant_income"],
         own_funds=data["own_funds"],
         other_income=data["other_income"],
@@ -532,6 +532,11 @@ def report_settlement(application: Application, form, formset):
         planned=services.stored_lines(application, LineKind.PLAN),
         actual=formset.lines(),
     )
+    # Other fields kept the report from being checked: tell the totals' mismatch now too.
+    unbalanced = settlement.unbalanced_error(statement)
+    if unbalanced is not None and not form.settlement_errors():
+        form.add_error(None, unbalanced)
+    return statement
 
 
 def take_lines_action(*, application, action, actor, form, formset, uploads) -> bool:

@@ -135,15 +135,23 @@ def check_settlement(statement: Settlement, *, decided: int) -> None:
                 )
             }
         )
-    if not statement.balanced:
-        raise ValidationError(
-            "収入の合計（%(income)s円）と支出の合計（%(expense)s円）が一致しません。",
-            code="settlement_unbalanced",
-            params={
-                "income": yen_digits(statement.income_total),
-                "expense": yen_digits(statement.actual_total),
-            },
-        )
+    unbalanced = unbalanced_error(statement)
+    if unbalanced is not None:
+        raise unbalanced
+
+
+def unbalanced_error(statement: Settlement) -> ValidationError | None:
+    """The error (code settlement_unbalanced) of a statement whose totals differ, else None."""
+    if statement.balanced:
+        return None
+    return ValidationError(
+        "収入の合計（%(income)s円）と支出の合計（%(expense)s円）が一致しません。",
+        code="settlement_unbalanced",
+        params={
+            "income": yen_digits(statement.income_total),
+            "expense": yen_digits(statement.actual_total),
+        },
+    )
 
 
 def application_settlement(application) -> Settlement:

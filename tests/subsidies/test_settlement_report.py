@@ -299,6 +299,18 @@ def test_unbalanced_report_is_refused_next_to_the_totals_and_keeps_the_input(sec
     assert not ApplicationLine.objects.filter(kind=LineKind.ACTUAL).exists()
 
 
+def test_unbalanced_totals_are_told_with_the_other_errors(sec, world):
+    app = application_in(world, Status.DECIDED)
+    data = report_form_data([(world.juyohi.pk, "印刷", "80000")], grant="70000", text="")
+    response = sec.post(portal("report", app.pk), data)
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["report_text"]] == ["required"]
+    assert form.settlement_errors() == [
+        "収入の合計（70,000円）と支出の合計（80,000円）が一致しません。"
+    ]
+    assert Application.objects.get(pk=app.pk).status == Status.DECIDED
+
+
 def test_early_report_page_asks_for_confirmation(sec, world):
     app = application_in(world, Status.DECIDED)
     page = sec.get(portal("report", app.pk)).content.decode()
