@@ -77,7 +77,7 @@ def table_moves():
 
 def test_the_table_has_exactly_the_expected_moves():
     assert table_moves() == set(EXPECTED_MOVES)
-    assert len(EXPECTED_MOVES) == 21 == len(set(EXPECTED_MOVES))
+    assert len(EXPECTED_MOVES) == 23 == len(set(EXPECTED_MOVES))
 
 
 def test_every_status_is_covered():
