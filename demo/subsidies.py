@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from councils.models import Council
-from subsidies import services
+from subsidies import services, settlement
 from subsidies.models import (
     Application,
     Budget,
@@ -141,10 +141,19 @@ def applications(stdout=None) -> None:
             if action == "submit":
                 data["today"] = day
             if action == "submit_report":
+                actual = _line_inputs(spec["actual"], categories)
+                grant, own = settlement.default_income(
+                    decided=application.decided_amount or 0,
+                    actual_total=sum(line.amount for line in actual),
+                )
                 data = {
-                    "lines": _line_inputs(spec["actual"], categories),
+                    "lines": actual,
                     "report_text": data["report"],
                     "today": day,
+                    "completed_on": day,
+                    "confirm_early": True,
+                    "grant_income": grant,
+                    "own_funds": own,
                 }
             services.record_past_transition(
                 application=application, action=action, at=_at(day), comment=comment, **data

@@ -29,14 +29,19 @@ from core.money import yen_amount, yen_digits
 from councils.models import Council
 
 from . import exports, selectors, services
-from .downloads import attachment_response, notice_response
+from .downloads import attachment_response, notice_response, settlement_response
 from .forms import (
     STAFF_FORMS,
     ApplicationForm,
     AttachmentsForm,
+    ReportForm,
     StartForm,
     add_errors,
     line_formset,
+    report_initial,
+    report_lines,
+    report_settlement,
+    take_lines_action,
 )
 from .models import (
     AMOUNT_FIELDS,
@@ -46,6 +51,7 @@ from .models import (
     ApplicationEvent,
     ApplicationLine,
     Attachment,
+    AttachmentKind,
     DocumentCounter,
     LineKind,
     Notice,
@@ -199,6 +205,8 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
         ("proxy/", "proxy_view", "subsidies_application_proxy"),
         ("<int:pk>/proxy/", "proxy_view", "subsidies_application_proxy_edit"),
         ("ledger/", "ledger_view", "subsidies_application_ledger"),
+        ("<int:pk>/proxy-report/", "proxy_report_view", "subsidies_application_proxy_report"),
+        ("<int:pk>/settlement.pdf", "settlement_view", "subsidies_application_settlement"),
         (
             "<int:pk>/transition/<str:action>/",
             "transition_view",
@@ -448,6 +456,8 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
         staff_form = STAFF_FORMS.get(action)
         if staff_form is None:
             raise PermissionDenied
+        if staff_form.page:
+            return redirect(staff_form.page, pk)
         label = services.transition(action).label
         offered = dict(services.available_actions(application, timezone.localdate()))
         reason = offered.get(
@@ -602,6 +612,69 @@ class ApplicationAdmin(AdminPagesMixin, admin.ModelAdmin):
                 comment="窓口で受け付けた紙の申請書を入力",
             )
         return application
+
+    def proxy_report_view(self, request, pk):
+        """窓口代行入力 of a 実績報告: staff enter a council's paper report and its 収支決算書
+        with the secretary's form; the audit row names staff as the one who entered it."""
+        if not request.user.has_perm(STAFF_PERMISSION):
+            raise PermissionDenied
+        application = get_object_or_404(
+            Application.objects.select_related("council", "programme"), pk=pk
+        )
+        action = ApplicationAction.PROXY_SUBMIT_REPORT
+        if not services.action_open(application, action):
+            self.message_user(
+                request, "実績報告は交付決定後（または差戻し後）に入力できます。", messages.ERROR
+            )
+            return redirect("admin:subsidies_application_change", pk)
+        uploads_options = {"kind": AttachmentKind.REPORT, "label": "領収書など"}
+        if request.method == "POST":
+            form = ReportForm(request.POST)
+            formset = line_formset(request.POST, lines=report_lines(application))
+            uploads = AttachmentsForm(request.POST, request.FILES, **uploads_options)
+            if take_lines_action(
+                application=application,
+                action=action,
+                actor=request.user,
+                form=form,
+                formset=formset,
+                uploads=uploads,
+            ):
+                self.message_user(
+                    request,
+                    f"{application.reference}: 窓口代行入力で実績報告を受け付けました。",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:subsidies_application_change", pk)
+        else:
+            form = ReportForm(initial=report_initial(application))
+            formset = line_formset(lines=report_lines(application), extra=1)
+            uploads = AttachmentsForm(**uploads_options)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"窓口代行入力（紙の実績報告書）{application.reference} {application.title}",
+            "opts": self.opts,
+            "original": application,
+            "application": application,
+            "form": form,
+            "formset": formset,
+            "uploads": uploads,
+            "plan_lines": services.stored_lines(application, LineKind.PLAN),
+            "settlement": report_settlement(application, form, formset),
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "admin/subsidies/application/proxy_report.html", context)
+
+    def settlement_view(self, request, pk):
+        """The filed report's 収支決算書 as a PDF."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        application = get_object_or_404(
+            Application.objects.select_related("council", "programme"),
+            pk=pk,
+            report_submitted_on__isnull=False,
+        )
+        return settlement_response(application)
 
     def ledger_view(self, request):
         """補助金交付台帳 for a fiscal year: on screen, as CSV (?format=csv) or Excel."""

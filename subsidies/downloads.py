@@ -6,7 +6,7 @@ from django.utils.http import content_disposition_header
 
 from core.admin_helpers import file_download
 
-from . import notices
+from . import notices, settlement
 from .models import Attachment, Notice
 
 
@@ -29,6 +29,17 @@ def notice_response(notice: Notice) -> HttpResponse:
     caches."""
     response = file_download(
         notices.notice_pdf(notice), "application/pdf", notices.notice_filename(notice)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def settlement_response(application) -> HttpResponse:
+    """The report's 収支決算書 as a PDF download, never cached by shared caches."""
+    response = file_download(
+        settlement.settlement_pdf(application),
+        "application/pdf",
+        settlement.settlement_filename(application),
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from core import calendar
@@ -17,11 +17,13 @@ from core.calendar import fiscal_year_label
 from core.forms import WarekiDateField, WarekiDateInput
 from core.validators import MaxYenValidator
 
+from . import services, settlement
 from .models import (
     Application,
     ApplicationAction,
     AttachmentKind,
     ExpenseCategory,
+    LineKind,
     SubsidyProgramme,
 )
 from .services import LineInput
@@ -480,6 +482,120 @@ class AttachmentsForm(forms.Form):
         )
 
 
+# The 実績報告 (the secretary's portal page and staff's 窓口代行入力) ------------------------
+
+
+class ReportForm(forms.Form):
+    """実績報告: what was done, when it was completed and the income of the 収支決算書
+    (the expenditure is the actual expense lines of the formset beside it)."""
+
+    report_text = forms.CharField(
+        label="実施内容",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="実施した内容、開催回数、延べ参加人数など。",
+    )
+    completed_on = forms.DateField(label="事業の完了日", widget=DateInput())
+    confirm_early = forms.BooleanField(
+        label="事業は完了しています",
+        required=False,
+        help_text="事業の完了予定日より前に報告するときは、印を付けてください。",
+    )
+    grant_income = YenFormField(label="補助金（円）", help_text="交付決定額以内。")
+    own_funds = YenFormField(label="自己資金（円）", required=False)
+    other_income = YenFormField(label="その他収入（円）", required=False)
+    other_income_note = forms.CharField(
+        label="その他収入の内容",
+        max_length=200,
+        required=False,
+        help_text="参加費、協賛金など。",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("own_funds", "other_income"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = 0
+        return cleaned
+
+    def settlement_errors(self) -> list[str]:
+        """The unbalanced-totals message, shown next to the totals."""
+        return [
+            message
+            for error in self.errors.as_data().get(NON_FIELD_ERRORS, [])
+            if error.code == "settlement_unbalanced"
+            for message in error.messages
+        ]
+
+
+def report_initial(application: Application) -> dict:
+    """The report form's first values: what was filed before (a returned report), else
+    the decided amount as the grant."""
+    grant = application.report_grant_amount
+    return {
+        "report_text": application.report_text,
+        "completed_on": application.work_completed_on,
+        "grant_income": application.decided_amount if grant is None else grant,
+        "own_funds": application.report_own_funds,
+        "other_income": application.report_other_income,
+        "other_income_note": application.report_other_income_note,
+    }
+
+
+def report_lines(application: Application) -> list[LineInput]:
+    """The report's first actual lines: those filed before, else the plan's."""
+    return services.stored_lines(application, LineKind.ACTUAL) or services.stored_lines(
+        application, LineKind.PLAN
+    )
+
+
+def report_settlement(application: Application, form, formset):
+    """The 収支決算書 of what was typed, for the totals beside the form; None until both
+    the form and the lines are valid."""
+    data = getattr(form, "cleaned_data", None) or {}
+    if any(data.get(name) is None for name in ("grant_income", "own_funds", "other_income")):
+        return None
+    if not formset.is_bound or any(line.errors for line in formset.forms):
+        return None
+    statement = settlement.settlement(
+        grant=data["grant_income"],
+        own_funds=data["own_funds"],
+        other_income=data["other_income"],
+        other_income_note=data.get("other_income_note", ""),
+        planned=services.stored_lines(application, LineKind.PLAN),
+        actual=formset.lines(),
+    )
+    # Other fields kept the report from being checked: tell the totals' mismatch now too.
+    unbalanced = settlement.unbalanced_error(statement)
+    if unbalanced is not None and not form.settlement_errors():
+        form.add_error(None, unbalanced)
+    return statement
+
+
+def take_lines_action(*, application, action, actor, form, formset, uploads) -> bool:
+    """Validate a page of expense lines, then take ``action`` with the lines and the form's
+    data and save the uploads, all or none. True when done, else the errors are on the
+    forms and nothing was saved (change requests, reports, staff's proxy report)."""
+    valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
+    # "No lines" is told together with the other errors, not after they are fixed.
+    has_lines = formset.is_valid() and formset.require_lines()
+    if not (valid and has_lines):
+        return False
+    try:
+        services.application_transition_with_files(
+            application=application,
+            action=action,
+            actor=actor,
+            lines=formset.lines(),
+            uploads=uploads.cleaned_data["files"],
+            kind=uploads.kind,
+            **form.cleaned_data,
+        )
+    except ValidationError as error:
+        add_errors(form, error, formset)
+        return False
+    return True
+
+
 # Staff transition forms (the admin) ---------------------------------------------------
 
 
@@ -554,6 +670,9 @@ class StaffForm:
 
     form_class: type[forms.Form]
     initial: Callable[[Application, date], dict] = _no_initial
+    # An admin URL name (taking the application's pk) of the action's own page, for an
+    # action whose form has expense lines.
+    page: str = ""
 
 
 A = ApplicationAction
@@ -574,6 +693,7 @@ STAFF_FORMS: dict[str, StaffForm] = {
         lambda app, today: {"amount": app.change_requested_amount, "decided_on": today},
     ),
     A.REFUSE_CHANGE: StaffForm(CommentForm),
+    A.PROXY_SUBMIT_REPORT: StaffForm(ReportForm, page="admin:subsidies_application_proxy_report"),
     A.RETURN_REPORT: StaffForm(CommentForm),
     A.CONFIRM: StaffForm(ConfirmForm, lambda app, today: {"confirmed_on": today}),
     A.PAY: StaffForm(PayForm, lambda app, today: {"paid_on": today}),

@@ -30,14 +30,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import calendar
-from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from core.calendar import fiscal_year_end, fiscal_year_label, fiscal_year_start, wareki_date
 from core.cities import city_link
 from core.money import yen_digits
 from core.signals import announce_public_change
 from councils.models import Council, CouncilSecretary
 from councils.selectors import council_stage_on
 
-from . import engine, notices, selectors
+from . import engine, notices, selectors, settlement
 from .exceptions import TransitionError
 from .models import (
     AMOUNT_FIELDS,
@@ -369,6 +369,20 @@ def application_save_draft(
         attachments_save(
             application=application, uploads=uploads, kind=AttachmentKind.APPLICATION, actor=actor
         )
+    return application
+
+
+def application_transition_with_files(
+    *, application: Application, action: str, actor, uploads=(), kind: str, **data
+) -> Application:
+    """:func:`application_transition` and the checked uploads saved as attachments of
+    ``kind``, all or none (a change request, a report with its receipts).
+
+    Raises what application_transition raises.
+    """
+    with transaction.atomic():
+        application_transition(application=application, action=action, actor=actor, **data)
+        attachments_save(application=application, uploads=uploads, kind=kind, actor=actor)
     return application
 
 
@@ -896,16 +910,105 @@ def _do_approve_change(
     return ["decided_amount", "decided_on", "requested_amount", "change_requested_amount"], notice
 
 
-def _do_submit_report(app, *, actor, comment, lines=(), report_text="", today=None, **data):
+def _do_submit_report(
+    app,
+    *,
+    actor,
+    comment,
+    lines=(),
+    report_text="",
+    completed_on=None,
+    confirm_early=False,
+    grant_income=None,
+    own_funds=0,
+    other_income=0,
+    other_income_note="",
+    today=None,
+    **data,
+):
+    """実績報告 with its 収支決算書: the completion date, the actual lines and the income.
+
+    A report filed before the planned end of the work is taken only with ``confirm_early``
+    (the council says the work is done). Raises TransitionError (report_text_required,
+    completed_on_required, completed_in_future, completed_before_start, before_planned_end)
+    and the settlement's ValidationError (grant_above_decided, other_income_note_required,
+    settlement_unbalanced).
+    """
+    today = today or timezone.localdate()
     _check_lines(app, lines)
     if not report_text.strip():
         raise TransitionError(
             "実施内容を入力してください。", "report_text_required", field="report_text"
         )
+    _check_completion(app, completed_on, confirm_early, today)
+    if grant_income is None:
+        raise TransitionError(
+            "収入の補助金の額を入力してください。", "grant_income_required", field="grant_income"
+        )
+    statement = settlement.settlement(
+        grant=grant_income,
+        own_funds=own_funds or 0,
+        other_income=other_income or 0,
+        other_income_note=other_income_note,
+        actual=lines,
+    )
+    settlement.check_settlement(statement, decided=app.decided_amount or 0)
     replace_lines(app, LineKind.ACTUAL, lines)
     app.report_text = report_text.strip()
-    app.report_submitted_on = today or timezone.localdate()
-    return ["report_text", "report_submitted_on"], None
+    app.report_submitted_on = today
+    app.work_completed_on = completed_on
+    app.report_grant_amount = grant_income
+    app.report_own_funds = own_funds or 0
+    app.report_other_income = other_income or 0
+    app.report_other_income_note = other_income_note.strip() if other_income else ""
+    app.report_proxy_entry = False
+    return [
+        "report_text",
+        "report_submitted_on",
+        "work_completed_on",
+        "report_grant_amount",
+        "report_own_funds",
+        "report_other_income",
+        "report_other_income_note",
+        "report_proxy_entry",
+    ], None
+
+
+def _do_proxy_submit_report(app, *, actor, comment, **data):
+    """A paper 実績報告 entered by staff for the council: the same checks, marked as such."""
+    changed, notice = _do_submit_report(app, actor=actor, comment=comment, **data)
+    app.report_proxy_entry = True
+    return changed, notice
+
+
+def _check_completion(app, completed_on, confirm_early, today) -> None:
+    if completed_on is None:
+        raise TransitionError(
+            "事業の完了日を入力してください。", "completed_on_required", field="completed_on"
+        )
+    if completed_on > today:
+        raise TransitionError(
+            "事業の完了日（%(day)s）が今日より後になっています。",
+            "completed_in_future",
+            field="completed_on",
+            day=wareki_date(completed_on),
+        )
+    if app.work_starts_on and completed_on < app.work_starts_on:
+        raise TransitionError(
+            "事業の完了日（%(day)s）が事業の開始日（%(start)s）より前になっています。",
+            "completed_before_start",
+            field="completed_on",
+            day=wareki_date(completed_on),
+            start=wareki_date(app.work_starts_on),
+        )
+    if app.work_ends_on and today < app.work_ends_on and not confirm_early:
+        raise TransitionError(
+            "事業の完了予定日（%(end)s）より前です。完了していますか。"
+            "完了している場合は「事業は完了しています」に印を付けてください。",
+            "before_planned_end",
+            field="confirm_early",
+            end=wareki_date(app.work_ends_on),
+        )
 
 
 def _do_return_report(app, *, actor, comment, **data):
@@ -1169,6 +1272,8 @@ LIFECYCLE: tuple[Transition, ...] = (
     Transition(A.REFUSE_CHANGE, (S.CHANGE_REQUESTED,), S.DECIDED, STAFF, _do_refuse_change),
     Transition(A.SUBMIT_REPORT, (S.DECIDED, S.REPORT_RETURNED), S.REPORT_SUBMITTED, SECRETARY,
                _do_submit_report, next_step_page="report"),
+    Transition(A.PROXY_SUBMIT_REPORT, (S.DECIDED, S.REPORT_RETURNED), S.REPORT_SUBMITTED, STAFF,
+               _do_proxy_submit_report),
     Transition(A.RETURN_REPORT, (S.REPORT_SUBMITTED,), S.REPORT_RETURNED, STAFF,
                _do_return_report),
     Transition(A.CONFIRM, (S.REPORT_SUBMITTED,), S.CONFIRMED, STAFF, _do_confirm, public=True,

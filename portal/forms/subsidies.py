@@ -1,5 +1,6 @@
-"""The secretary's small forms on an application: withdraw, change request, report; and
-the files chosen on an application form before it is saved."""
+"""The secretary's small forms on an application: withdraw, change request (the report's
+form is subsidies.forms.ReportForm, shared with staff's 窓口代行入力); and the files chosen
+on an application form before it is saved."""
 
 import secrets
 
@@ -19,14 +20,6 @@ class WithdrawForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     amount = YenFormField(label="変更後の申請額（円）")
     comment = forms.CharField(label="変更の理由", widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class ReportForm(forms.Form):
-    report_text = forms.CharField(
-        label="実施内容",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="実施した内容、開催回数、延べ参加人数など。",
-    )
 
 
 class PendingUploads:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/change/", views.change_request, name="change"),
     path("<int:pk>/change/withdraw/", views.change_withdraw, name="change_withdraw"),
     path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/settlement.pdf", views.settlement_download, name="settlement"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,13 +23,18 @@ from core import calendar
 from core.money import yen
 from councils.access import secretary_required
 from subsidies import selectors, services
-from subsidies.downloads import attachment_response, notice_response
+from subsidies.downloads import attachment_response, notice_response, settlement_response
 from subsidies.forms import (
     ApplicationForm,
     AttachmentsForm,
+    ReportForm,
     StartForm,
     add_errors,
     line_formset,
+    report_initial,
+    report_lines,
+    report_settlement,
+    take_lines_action,
 )
 from subsidies.models import (
     Application,
@@ -42,7 +46,7 @@ from subsidies.models import (
 )
 from subsidies.services import LineInput
 
-from ..forms.subsidies import ChangeRequestForm, PendingUploads, ReportForm, WithdrawForm
+from ..forms.subsidies import ChangeRequestForm, PendingUploads, WithdrawForm
 from ..steps import next_step
 
 
@@ -497,34 +501,6 @@ def change_withdraw(request, pk):
     return redirect("subsidies_portal:detail", pk=pk)
 
 
-def _take_lines_action(request, application, action, form, formset, uploads):
-    """Validate a page of expense lines, then take ``action`` with the lines and the form's
-    data and save the uploads, in one transaction. A redirect when done, else None (the
-    errors are on the forms)."""
-    valid = form.is_valid() & formset.is_valid() & uploads.is_valid()
-    if not (valid and formset.require_lines()):
-        return None
-    try:
-        with transaction.atomic():
-            services.application_transition(
-                application=application,
-                action=action,
-                actor=request.user,
-                lines=formset.lines(),
-                **form.cleaned_data,
-            )
-            services.attachments_save(
-                application=application,
-                uploads=uploads.cleaned_data["files"],
-                kind=uploads.kind,
-                actor=request.user,
-            )
-    except ValidationError as error:
-        add_errors(form, error, formset)
-        return None
-    return redirect("subsidies_portal:detail", pk=application.pk)
-
-
 @dataclass(frozen=True)
 class _LinesPage:
     """A page of expense lines, a form and attachments that takes one council action."""
@@ -537,6 +513,7 @@ class _LinesPage:
     template: str
     initial: Callable  # the form's first values, from the application
     lines: Callable  # the lines' first values, from the application
+    context: Callable = lambda application, form, formset: {}  # more for the template
 
 
 _CHANGE_PAGE = _LinesPage(
@@ -556,11 +533,13 @@ _REPORT_PAGE = _LinesPage(
     {"kind": AttachmentKind.REPORT, "label": "領収書など"},
     "実績報告を提出しました。",
     "portal/subsidies/report.html",
-    lambda application: {"report_text": application.report_text},
-    lambda application: (
-        services.stored_lines(application, LineKind.ACTUAL)
-        or services.stored_lines(application, LineKind.PLAN)
-    ),
+    report_initial,
+    report_lines,
+    lambda application, form, formset: {
+        "plan_lines": services.stored_lines(application, LineKind.PLAN),
+        "settlement": report_settlement(application, form, formset),
+        "today": timezone.localdate(),
+    },
 )
 
 
@@ -574,10 +553,16 @@ def _lines_page(request, pk, page: _LinesPage):
         form = page.form_class(request.POST)
         formset = line_formset(request.POST, lines=current)
         uploads = AttachmentsForm(request.POST, request.FILES, **page.uploads)
-        taken = _take_lines_action(request, application, page.action, form, formset, uploads)
-        if taken:
+        if take_lines_action(
+            application=application,
+            action=page.action,
+            actor=request.user,
+            form=form,
+            formset=formset,
+            uploads=uploads,
+        ):
             messages.success(request, page.done)
-            return taken
+            return redirect("subsidies_portal:detail", pk=application.pk)
     else:
         form = page.form_class(initial=page.initial(application))
         formset = line_formset(lines=current, extra=1)
@@ -585,7 +570,13 @@ def _lines_page(request, pk, page: _LinesPage):
     return render(
         request,
         page.template,
-        {"application": application, "form": form, "formset": formset, "uploads": uploads},
+        {
+            "application": application,
+            "form": form,
+            "formset": formset,
+            "uploads": uploads,
+            **page.context(application, form, formset),
+        },
     )
 
 
@@ -597,8 +588,18 @@ def change_request(request, pk):
 
 @secretary_required
 def report(request, pk):
-    """実績報告: actual expense lines, what was done, receipts."""
+    """実績報告: the completion date, what was done, the 収支決算書 (actual expense lines
+    and income, which must balance) and receipts."""
     return _lines_page(request, pk, _REPORT_PAGE)
+
+
+@secretary_required
+def settlement_download(request, pk):
+    """The filed report's 収支決算書 as a PDF (404 before a report is filed)."""
+    application = _application(request, pk)
+    if application.report_submitted_on is None:
+        raise Http404("実績報告がまだ提出されていません。")
+    return settlement_response(application)
 
 
 @secretary_required

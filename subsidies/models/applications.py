@@ -57,6 +57,7 @@ class ApplicationAction(models.TextChoices):
     APPROVE_CHANGE = "approve_change", "変更の承認（変更交付決定）"
     REFUSE_CHANGE = "refuse_change", "変更の不承認"
     SUBMIT_REPORT = "submit_report", "実績報告"
+    PROXY_SUBMIT_REPORT = "proxy_submit_report", "窓口代行入力による実績報告"
     RETURN_REPORT = "return_report", "実績報告の差戻し"
     CONFIRM = "confirm", "額の確定"
     PAY = "pay", "精算払（残額の支払）"
@@ -152,6 +153,17 @@ class Application(CityOwned):
     change_reason = models.TextField("変更の理由", blank=True)
     report_text = models.TextField("実施内容（実績報告）", blank=True)
     report_submitted_on = models.DateField("実績報告日", null=True, blank=True)
+    work_completed_on = models.DateField("事業の完了日", null=True, blank=True)
+    # 収支決算書 (income side): the actual expenditure is the ACTUAL lines.
+    report_grant_amount = YenField("収入: 補助金（円）", null=True, blank=True)
+    report_own_funds = YenField("収入: 自己資金（円）", default=0)
+    report_other_income = YenField("収入: その他収入（円）", default=0)
+    report_other_income_note = models.CharField("その他収入の内容", max_length=200, blank=True)
+    report_proxy_entry = models.BooleanField(
+        "実績報告の窓口代行入力",
+        default=False,
+        help_text="紙で提出された実績報告を市職員が代わりに入力したもの。",
+    )
     confirmed_amount = YenField("確定額（円）", null=True, blank=True)
     confirmed_on = models.DateField("額の確定日", null=True, blank=True)
     refund_amount = YenField("返還請求額（円）", default=0)

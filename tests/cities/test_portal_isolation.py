@@ -53,7 +53,7 @@ def portal_patterns():
 
 def test_every_portal_namespace_has_pages():
     counts = {ns: sum(1 for p in portal_patterns() if p[0] == ns) for ns in NAMESPACES}
-    assert counts == {"portal": 3, "subsidies_portal": 14, "plans_portal": 14}
+    assert counts == {"portal": 3, "subsidies_portal": 15, "plans_portal": 14}
 
 
 def kwargs_for(namespace, route, names, side):
@@ -113,7 +113,7 @@ def test_other_citys_ids_answer_404_at_the_own_host(client, cities):
     a, b = cities
     client.force_login(a.world.secretary)
     urls = urls_with_ids(b)
-    assert len(urls) == 23
+    assert len(urls) == 24
     for url in urls:
         get = client.get(url, HTTP_HOST=A_HOST).status_code
         post = client.post(url, {}, HTTP_HOST=A_HOST).status_code

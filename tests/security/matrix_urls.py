@@ -175,6 +175,8 @@ def fill(route: Route, world, models: dict, page_tables: dict) -> tuple[list, di
                     target = world.entries["submitted"]
                 elif key == "admin:subsidies_application_proxy_edit":
                     target = world.extra["proxy_application"]
+                elif key == "admin:subsidies_application_settlement":
+                    target = world.extra["reported_application"]
                 kwargs[name] = target.pk
             elif name == "attachment_pk":
                 kwargs[name] = world.attachment.pk
@@ -196,6 +198,8 @@ def fill(route: Route, world, models: dict, page_tables: dict) -> tuple[list, di
                 kwargs[name] = world.plan.pk
             elif key in ("public:city_report",):
                 kwargs[name] = world.report_job.pk
+            elif key == "subsidies_portal:settlement":
+                kwargs[name] = world.extra["reported_application"].pk
             elif route.namespace == "subsidies_portal":
                 kwargs[name] = world.application.pk
             elif route.namespace == "plans_portal":

@@ -161,6 +161,37 @@ def build_world(city) -> MatrixWorld:
     )
     grant_services.application_transition(application=application, action="submit", actor=secretary)
     grant_services.application_transition(application=application, action="decide", actor=admin)
+    # A decided application of council A with its 実績報告 filed: the 収支決算書 PDF opens it.
+    reported = grant_services.create_application(
+        council=council,
+        programme=rule.programme,
+        fiscal_year=YEAR,
+        actor=secretary,
+        lines=[LineInput(category, 50_000, "消耗品")],
+        title="報告済みの事業",
+        purpose="実績報告まで済んだ事業。",
+        work_starts_on=fiscal_year_start(YEAR),
+        work_ends_on=fiscal_year_end(YEAR),
+        requested_amount=50_000,
+    )
+    for action, actor, data in (
+        ("submit", secretary, {}),
+        ("decide", admin, {}),
+        (
+            "submit_report",
+            secretary,
+            {
+                "lines": [LineInput(category, 50_000, "消耗品")],
+                "report_text": "実施しました。",
+                "completed_on": timezone.localdate(),
+                "confirm_early": True,
+                "grant_income": 50_000,
+            },
+        ),
+    ):
+        grant_services.application_transition(
+            application=reported, action=action, actor=actor, **data
+        )
     # A 窓口代行入力 draft, entered by staff for council A: the proxy edit page opens it.
     proxy = grant_services.create_application(
         council=council,
@@ -247,6 +278,7 @@ def build_world(city) -> MatrixWorld:
         report_job=job,
         extra={
             "proxy_application": proxy,
+            "reported_application": reported,
             "import_jobs": import_jobs,
             "access_attempt": access_attempt,
         },

@@ -14,7 +14,7 @@ from core.validators import (
     yen_words,
 )
 from subsidies.models import Application, ApplicationEvent, ApplicationLine, Status
-from tests.subsidies.http import application_data, lines_data, portal
+from tests.subsidies.http import application_data, lines_data, portal, report_form_data
 from tests.subsidies.lifecycle import application_in, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_amounts_beyond_32_bits_on_the_change_form(sec, world):
 def test_an_amount_above_the_limit_on_the_report_form(sec, world):
     app = application_in(world, Status.DECIDED)
     before = snapshot(app)
-    data = {"report_text": "実施しました。", **lines_data([(world.juyohi.pk, "印刷", TOO_LARGE)])}
+    data = report_form_data([(world.juyohi.pk, "印刷", TOO_LARGE)], grant="120000")
     response = sec.post(portal("report", app.pk), data)
     assert response.status_code == 200
     assert codes(response.context["formset"].forms[0], "amount") == ["amount_too_large"]
@@ -121,10 +121,10 @@ def test_an_amount_above_the_limit_on_the_report_form(sec, world):
 
 def test_an_actual_cost_beyond_32_bits_is_reported_in_full(sec, world):
     app = application_in(world, Status.DECIDED)
-    data = {
-        "report_text": "実施しました。",
-        **lines_data([(world.juyohi.pk, "印刷", BEYOND_32_BITS)]),
-    }
+    # The grant is the decided 120,000円; the council paid the rest.
+    data = report_form_data(
+        [(world.juyohi.pk, "印刷", BEYOND_32_BITS)], grant="120000", own="2147363648"
+    )
     response = sec.post(portal("report", app.pk), data)
     assert response.status_code == 302
     line = ApplicationLine.objects.get(application=app, kind="actual")

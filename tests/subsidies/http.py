@@ -1,5 +1,7 @@
 """Form data and URLs for walking the lifecycle over HTTP with the test client."""
 
+from datetime import date
+
 from django.urls import reverse
 
 from .lifecycle import END, START, YEAR
@@ -34,6 +36,23 @@ def lines_data(lines, prefix="lines", total=None):
         data[f"{prefix}-{index}-category"] = category
         data[f"{prefix}-{index}-description"] = description
         data[f"{prefix}-{index}-amount"] = amount
+    return data
+
+
+def report_form_data(lines, *, grant, own="0", text="実施しました。", **overrides):
+    """The 実績報告 page's POST: the work completed today (confirmed, as the planned end
+    is later), the actual ``lines`` and the income (the grant and own funds)."""
+    data = {
+        "report_text": text,
+        "completed_on": date.today().isoformat(),
+        "confirm_early": "on",
+        "grant_income": grant,
+        "own_funds": own,
+        "other_income": "",
+        "other_income_note": "",
+    }
+    data.update(lines_data(lines))
+    data.update(overrides)
     return data
 
 

@@ -10,7 +10,7 @@ from subsidies import services
 from subsidies.models import Application, ApplicationEvent, Status
 
 from .http import application_data, lines_data, portal
-from .lifecycle import YEAR, application_in, snapshot
+from .lifecycle import YEAR, application_in, report_data, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -171,8 +171,7 @@ def test_overdue_report_flags_both_sides_and_blocks_new_submissions(client, worl
         application=app,
         action="submit_report",
         actor=world.secretary,
-        lines=world.lines(100_000),
-        report_text="実施しました。",
+        **report_data(world, app, 100_000),
     )
     assert not services.selectors.overdue_programme_ids(world.council.pk)
 

@@ -13,7 +13,7 @@ from subsidies import exports, public, selectors
 from subsidies.exceptions import TransitionError
 from subsidies.models import Application, Status
 
-from .lifecycle import YEAR, application_in, draft, step
+from .lifecycle import YEAR, application_in, draft, report_data, step
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_mail_goes_to_the_other_side(world, django_capture_on_commit_callbacks):
     assert "交付決定" in message.subject and app.reference in message.subject
     assert "交付決定額: — → 120,000円" in message.body
     with django_capture_on_commit_callbacks(execute=True):
-        step(app, "submit_report", world.secretary, lines=world.lines(100_000), report_text="実施")
+        step(app, "submit_report", world.secretary, **report_data(world, app, 100_000))
     assert mail.outbox[-1].to == ["machizukuri@city.example.jp"]
 
 

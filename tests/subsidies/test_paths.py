@@ -12,7 +12,7 @@ from subsidies.selectors import decided_grants
 from tests.factories import CouncilFactory, SecretaryFactory, UserFactory
 
 from .factories import BudgetFactory, RuleFactory
-from .http import application_data, lines_data, portal, staff_post
+from .http import application_data, lines_data, portal, report_form_data, staff_post
 from .lifecycle import START, YEAR, application_in
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +89,9 @@ def test_decide_and_pay_without_advance(sec, staff, world, django_capture_on_com
     assert pdf["Content-Type"] == "application/pdf"
     assert "交付決定" in mail.outbox[-1].subject
     # The performance report with actual costs below the plan.
-    data = {"report_text": "防災マップを2,500部配布した。"}
-    data.update(lines_data([(world.juyohi.pk, "印刷", "110,000")]))
+    data = report_form_data(
+        [(world.juyohi.pk, "印刷", "110,000")], grant="110000", text="防災マップを2,500部配布した。"
+    )
     response = sec.post(portal("report", application.pk), data)
     assert response.status_code == 302
     response = staff_post(staff, application, "confirm", confirmed_on=date.today().isoformat())
@@ -110,8 +111,7 @@ def test_advance_larger_than_confirmed_amount_is_refunded(sec, staff, world):
     staff_post(staff, application, "pay_advance", amount="120000", paid_on=START.isoformat())
     application.refresh_from_db()
     assert (application.advance_amount, application.paid_amount) == (120_000, 120_000)
-    data = {"report_text": "実施しました。"}
-    data.update(lines_data([(world.juyohi.pk, "印刷", "99999")]))
+    data = report_form_data([(world.juyohi.pk, "印刷", "99999")], grant="99999")
     sec.post(portal("report", application.pk), data)
     staff_post(staff, application, "confirm", confirmed_on=date.today().isoformat())
     application.refresh_from_db()
@@ -292,11 +292,11 @@ def test_report_attachments_are_kept_as_receipts(sec, staff, world):
 
     application = file_and_submit(sec, world)
     staff_post(staff, application, "decide", amount="120000", decided_on=START.isoformat())
-    data = {
-        "report_text": "実施しました。",
-        "files": [SimpleUploadedFile("領収書.png", image_bytes("png"))],
-    }
-    data.update(lines_data([(world.juyohi.pk, "印刷", "100000")]))
+    data = report_form_data(
+        [(world.juyohi.pk, "印刷", "100000")],
+        grant="100000",
+        files=[SimpleUploadedFile("領収書.png", image_bytes("png"))],
+    )
     assert sec.post(portal("report", application.pk), data).status_code == 302
     attachment = application.attachments.get()
     assert (attachment.kind, attachment.content_type) == (AttachmentKind.REPORT, "image/png")

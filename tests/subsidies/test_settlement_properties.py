@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from subsidies import selectors
 from subsidies.models import Budget, Status
 
-from .lifecycle import YEAR, application_in, draft, step
+from .lifecycle import YEAR, application_in, draft, report_data, step
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def test_settlement_pays_exactly_the_confirmed_amount(world, decided, advance_sh
             advance = int(decided * advance_share)
             if advance:
                 step(app, "pay_advance", world.staff, amount=advance)
-            step(
-                app, "submit_report", world.secretary, lines=world.lines(actual), report_text="実施"
-            )
+            step(app, "submit_report", world.secretary, **report_data(world, app, actual))
             step(app, "confirm", world.staff)
             assert app.confirmed_amount == min(decided, actual)
             if app.net_paid_amount > app.confirmed_amount:

@@ -10,7 +10,7 @@ from subsidies.forms import STAFF_FORMS
 from subsidies.models import ActorRole, ApplicationEvent, Status
 from subsidies.services import LIFECYCLE
 
-from .lifecycle import application_in, snapshot, step
+from .lifecycle import application_in, report_data, snapshot, step
 
 SECRETARY, STAFF = "secretary", "staff"
 
@@ -34,6 +34,8 @@ EXPECTED_MOVES = [
     (STAFF, "change_requested", "refuse_change", "decided"),
     (SECRETARY, "decided", "submit_report", "report_submitted"),
     (SECRETARY, "report_returned", "submit_report", "report_submitted"),
+    (STAFF, "decided", "proxy_submit_report", "report_submitted"),
+    (STAFF, "report_returned", "proxy_submit_report", "report_submitted"),
     (STAFF, "report_submitted", "return_report", "report_returned"),
     (STAFF, "report_submitted", "confirm", "confirmed"),
     (STAFF, "confirmed", "pay", "completed"),
@@ -75,7 +77,7 @@ def table_moves():
 
 def test_the_table_has_exactly_the_expected_moves():
     assert table_moves() == set(EXPECTED_MOVES)
-    assert len(EXPECTED_MOVES) == 21 == len(set(EXPECTED_MOVES))
+    assert len(EXPECTED_MOVES) == 23 == len(set(EXPECTED_MOVES))
 
 
 def test_every_status_is_covered():
@@ -109,8 +111,8 @@ def data_for(world, action, application):
     data = dict(VALID_DATA.get(action, {}))
     if action == "request_change":
         data.update(comment="講師を増やすため", lines=world.lines(150_000), amount=150_000)
-    if action == "submit_report":
-        data.update(lines=world.lines(100_000), report_text="実施しました。")
+    if action in ("submit_report", "proxy_submit_report"):
+        data.update(report_data(world, application, 100_000))
     if action == "receive_refund":
         data.update(amount=application.refund_amount)
     return data
