@@ -124,7 +124,7 @@ def test_the_councils_own_rows_show_at_once(jimu, world):
     assert "構成団体は登録されていません。" in dashboard(jimu)
     world.council.members.create(name="山目町内会", kind="neighbourhood")
     page = dashboard(jimu)
-    assert "<th scope=\"row\">山目町内会</th>" in page
+    assert '<th scope="row">山目町内会</th>' in page
 
 
 def test_an_import_clears_the_citys_dashboards(jimu, world, city):
