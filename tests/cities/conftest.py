@@ -11,8 +11,10 @@ from django.utils import timezone
 from core import roles, tenancy
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_start
 from core.models import ImportJob
+from notifications.models import NoticeKind, SentNotice
 from plans import services as plan_services
 from plans.models import Indicator, IndicatorValue, PlanTransition, ProgressAction
+from reminders.models import ReminderEvent, ReminderTiming
 from reports.models import ReportJob
 from subsidies import services as grant_services
 from subsidies.models import Attachment
@@ -144,6 +146,17 @@ def city_rows(city, *, prefix: str, code: str, staff_name: str) -> CityRows:
             uploaded_by=secretary,
         )
         ReportJob.objects.create(title=f"{prefix}の一括帳票", requested_by=staff)
+        ReminderTiming.objects.create(
+            event=ReminderEvent.REPORT_DUE, programme=rule.programme, days=14
+        )
+        SentNotice.objects.create(
+            kind=NoticeKind.CITY_NOTICE,
+            subject_key=f"dunning:{code}",
+            recipient_key=f"council:{council.pk}",
+            council=council,
+            subject=f"【{prefix}】督促: 提出物をご確認ください",
+            body=f"{prefix}地域協働体 事務局 御中",
+        )
         ImportJob.objects.create(
             user=staff,
             model_label="councils.district",
