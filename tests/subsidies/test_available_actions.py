@@ -16,7 +16,7 @@ from subsidies.exceptions import TransitionError
 from subsidies.models import Budget, Status
 
 from .http import staff_post, transition_url
-from .lifecycle import START, YEAR, application_in, draft, snapshot, step
+from .lifecycle import START, YEAR, application_in, draft, report_data, snapshot, step
 
 TODAY = timezone.localdate().isoformat()
 
@@ -41,8 +41,7 @@ def advance_paid(world, amount, *, actual=None, other=False):
         app,
         "submit_report",
         world.other_secretary if other else world.secretary,
-        lines=world.lines(actual or 120_000),
-        report_text="防災マップを配布した。",
+        **report_data(world, app, actual or 120_000, report_text="防災マップを配布した。"),
     )
     return step(app, "confirm", world.staff)
 
@@ -63,7 +62,8 @@ def use_up_budget(world, left):
     ("status", "expected"),
     [
         (Status.SUBMITTED, [("return", None), ("decide", None), ("refuse", None)]),
-        (Status.DECIDED, [("pay_advance", None)]),
+        # 窓口代行入力による実績報告: staff enter a paper report once the grant is decided.
+        (Status.DECIDED, [("pay_advance", None), ("proxy_submit_report", None)]),
         (Status.CHANGE_REQUESTED, [("approve_change", None), ("refuse_change", None)]),
         (Status.REPORT_SUBMITTED, [("return_report", None), ("confirm", None)]),
         (Status.CONFIRMED, [("pay", None), ("request_refund", "まだ支払っていません。")]),
@@ -109,7 +109,8 @@ def test_advance_is_not_offered_where_the_programme_forbids_it(world):
     world.rule.save()
     app = application_in(world, Status.DECIDED)
     assert services.available_actions(app) == [
-        ("pay_advance", "この制度は前金払いを認めていません。")
+        ("pay_advance", "この制度は前金払いを認めていません。"),
+        ("proxy_submit_report", None),
     ]
 
 
@@ -118,7 +119,8 @@ def test_advance_is_not_offered_twice(world):
     app = application_in(world, Status.DECIDED)
     step(app, "pay_advance", world.staff, amount=50_000)
     assert services.available_actions(app) == [
-        ("pay_advance", "前金払いは既に行われています（50,000円）。")
+        ("pay_advance", "前金払いは既に行われています（50,000円）。"),
+        ("proxy_submit_report", None),
     ]
 
 
@@ -185,7 +187,8 @@ def test_page_links_only_the_offered_actions_and_lists_the_rest_with_why(staff, 
     app = application_in(world, Status.DECIDED)
     response = staff.get(page(app))
     assert response.status_code == 200
-    assert response.context["transition_actions"] == []
+    offered = [a["action"] for a in response.context["transition_actions"]]
+    assert offered == ["proxy_submit_report"]  # the paper report only
     body = response.content.decode()
     assert transition_url(app, "pay_advance") not in body
     assert "前金払い：この制度は前金払いを認めていません。" in body
@@ -409,9 +412,11 @@ def test_decision_form_in_the_second_year(staff, world):
         application=last,
         action="submit_report",
         at=at,
-        lines=world.lines(200_000),
-        report_text="防災マップを配布した。",
         today=day,
+        **{
+            **report_data(world, last, 200_000, report_text="防災マップを配布した。"),
+            "completed_on": day,
+        },
     )
     past(application=last, action="confirm", at=at, confirmed_on=day)
     past(application=last, action="pay", at=at, paid_on=day)
