@@ -21,6 +21,7 @@ PDF_ONLY = {
     "reports/pdf_page.html",
     "reports/city_report_pdf.html",
     "subsidies/notice_pdf.html",
+    "subsidies/settlement_pdf.html",
 }
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
