@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.AuthenticationMiddleware",  # Django's, the user read through the cache
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.CityMiddleware",
     "core.middleware.ForcePasswordChangeMiddleware",

@@ -18,6 +18,15 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(name_permissions_in_japanese, dispatch_uid="core_permission_names")
 
+        # The user a session names is cached (core.auth.session_user): any save or delete of
+        # a user retires it.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        user_model = get_user_model()
+        post_save.connect(auth.bump_user_generation, sender=user_model, dispatch_uid="user-gen")
+        post_delete.connect(auth.bump_user_generation, sender=user_model, dispatch_uid="user-gd")
+
         def not_found(model_admin, request, opts, object_id):
             # Another city's object is not "deleted, perhaps": it does not exist here.
             raise Http404(f"{opts.verbose_name}（ID {object_id}）は見つかりません。")

@@ -5,6 +5,7 @@ login against ``AXES_FAILURE_LIMIT`` and one address's failures against the high
 ``LOGIN_IP_FAILURE_LIMIT``, the Japanese page a locked-out user sees, and lifting a lock.
 """
 
+import copy
 import logging
 import time
 from datetime import timedelta
@@ -14,14 +15,17 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.db.models import Max
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from core import tenancy
+from core import generations, tenancy
 from core.security_log import log_security_event
 
 
@@ -64,6 +68,56 @@ def is_platform_operator(user) -> bool:
         and user.is_superuser
         and user.municipality_id is None
     )
+
+
+def session_user(request):
+    """``django.contrib.auth.get_user(request)``, from the shared cache while the user's row
+    is unchanged: what ``core.middleware.AuthenticationMiddleware`` puts in ``request.user``.
+
+    The record (``session-user:<id>``) holds the user as read, without the password hash,
+    and the session auth hash (an HMAC of it under ``SECRET_KEY``, which every session of
+    the user carries anyway). It is used only while the user's generation is the one read
+    before the row was (any save or delete of the user bumps it, ``core.apps``) and only for
+    a session whose hash matches it: a changed password, a deactivated user or a rotated
+    key go through Django's own check, which logs the session out."""
+    session = request.session
+    user_id = session.get(auth.SESSION_KEY)
+    backend_path = session.get(auth.BACKEND_SESSION_KEY)
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    key = f"session-user:{user_id}"
+    (generation,), found = generations.read([generations.user_key(user_id)], also=[key])
+    record = found.get(key)
+    if (
+        record is not None
+        and record["generation"] == generation
+        and record["backend"] == backend_path
+        and constant_time_compare(session_hash, record["auth_hash"])
+    ):
+        return record["user"]
+    user = auth.get_user(request)
+    if user.is_authenticated and user._meta.pk.value_to_string(user) == str(user_id):
+        auth_hash = user.get_session_auth_hash()
+        if constant_time_compare(session.get(auth.HASH_SESSION_KEY, ""), auth_hash):
+            kept = copy.copy(user)
+            kept.__dict__.pop("password", None)  # deferred: read from the database if asked
+            cache.set(
+                key,
+                {
+                    "generation": generation,
+                    "backend": backend_path,
+                    "auth_hash": auth_hash,
+                    "user": kept,
+                },
+                settings.DASHBOARD_CACHE_SECONDS,
+            )
+    return user
+
+
+def bump_user_generation(sender, instance=None, **kwargs) -> None:
+    """Receiver for saves and deletes of users (``core.apps``): retire the cached user."""
+    generations.bump_for_change(generations.user_key(instance.pk))
 
 
 # The time of a session's last request (seconds since the epoch), for

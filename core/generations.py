@@ -7,14 +7,19 @@ so it reaches every server at its next request. A generation key that is lost (e
 cache flushed) starts again from the clock, never from 1, so that entries cached under an
 earlier generation can never come back.
 
-The public pages (``reports.cache``) and the secretary's dashboard (``portal.cache``) keep
-their generations here.
+The public pages (``reports.cache``), the rows of each council (``councils.freshness``: the
+secretary's access and dashboard) keep their generations here.
 """
 
 import time
 
 from django.core.cache import cache
 from django.db import transaction
+
+
+def user_key(user_id) -> str:
+    """The generation of a user's row: bumped by every save or delete of it (``core.apps``)."""
+    return f"user-{user_id}:generation"
 
 
 def _fresh() -> int:
@@ -24,12 +29,19 @@ def _fresh() -> int:
 
 def current(*keys: str) -> list[int]:
     """The generations stored at ``keys`` (one round trip), starting any missing one."""
-    found = cache.get_many(keys)
+    generations, _ = read(keys)
+    return generations
+
+
+def read(keys, also=()) -> tuple[list[int], dict]:
+    """The generations at ``keys``, starting any missing one, and whatever is cached at
+    ``also`` (a dict of those found), in one round trip."""
+    found = cache.get_many([*keys, *also])
     for key in keys:
         if key not in found:
             cache.add(key, _fresh(), timeout=None)  # the first server to ask wins
             found[key] = cache.get(key)
-    return [found[key] for key in keys]
+    return [found[key] for key in keys], {key: found[key] for key in also if key in found}
 
 
 def bump(key: str) -> None:

@@ -7,11 +7,32 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the session's user read through the shared cache
+    (``core.auth.session_user``): a page answered from the cache asks no database."""
+
+    def process_request(self, request):
+        super().process_request(request)
+
+        def user():
+            if not hasattr(request, "_cached_user"):
+                from core.auth import session_user
+
+                request._cached_user = session_user(request)
+            return request._cached_user
+
+        request.user = SimpleLazyObject(user)
 
 
 class ForcePasswordChangeMiddleware:

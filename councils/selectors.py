@@ -91,9 +91,9 @@ def active_secretary_tenures(user) -> list[CouncilSecretary]:
         return []
     own = CouncilSecretary.objects.filter(user=user, ended_on__isnull=True).values("council")
     return list(
-        CouncilSecretary.objects.filter(council__in=own[:1], ended_on__isnull=True).select_related(
-            "council", "user"
-        )
+        CouncilSecretary.objects.filter(council__in=own[:1], ended_on__isnull=True)
+        .select_related("council", "user")
+        .defer("user__password")  # kept out of the cache (councils.access)
     )
 
 

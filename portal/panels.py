@@ -4,20 +4,26 @@ through that domain's selectors. A panel is ``{"template": ..., **context}``.
 The dashboard's council sections are cached, rendered, per council and day
 (:func:`council_sections`): the key carries the city, the council, today's date and three
 generations in the shared cache (every city's, the city's and the council's), which
-``portal.apps`` bumps when anything the sections show is saved, deleted or imported. Only
+``councils.freshness`` bumps when anything the sections show is saved, deleted or imported. Only
 what is the same for every secretary of the council is cached: no form, no CSRF token, no
-message, no name of the user looking.
+message, no name of the user looking. The whole page is cached too, per user and the user's
+name as shown (:func:`dashboard_page`), with a stand-in for the CSRF token.
 """
 
+import hashlib
+import secrets
 from datetime import date
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core import calendar, generations, tenancy
+from core import calendar, generations
+from councils import freshness
 from councils.selectors import districts_with_population_on
 from notifications.selectors import council_recent_notices
 from plans import selectors as plan_selectors
@@ -28,44 +34,52 @@ from subsidies.models import GRANTED_STATUSES, OPEN_STATUSES
 
 from .steps import next_step
 
-SHARED_GENERATION_KEY = "dashboard:generation"
 
-
-def city_generation_key(municipality_id: int) -> str:
-    return f"dashboard:city-{municipality_id}:generation"
-
-
-def council_generation_key(council_id: int) -> str:
-    return f"dashboard:council-{council_id}:generation"
-
-
-def clear_dashboards(*, municipality_id: int | None = None, council_id: int | None = None):
-    """Forget the cached sections of council ``council_id``, else of every council of city
-    ``municipality_id`` (by default the city in force), else of every city's councils: at
-    once and again when the current transaction commits (``generations.bump_for_change``)."""
-    if council_id is not None:
-        key = council_generation_key(council_id)
-    else:
-        if municipality_id is None:
-            municipality_id = tenancy.current_municipality_id()
-        if municipality_id is None:
-            key = SHARED_GENERATION_KEY
-        else:
-            key = city_generation_key(municipality_id)
-    generations.bump_for_change(key)
-
-
-def dashboard_key(municipality_id: int, council_id: int, today: date) -> str:
-    """The cache key of a council's sections on ``today``, with the generations in force."""
-    shared, city, council = generations.current(
-        SHARED_GENERATION_KEY,
-        city_generation_key(municipality_id),
-        council_generation_key(council_id),
+def dashboard_key(municipality_id: int, council_id: int, today: date, generations_read=None):
+    """The cache key of a council's sections on ``today``, under the generations in force
+    (``generations_read``: those ``secretary_required`` read for this request, else read)."""
+    shared, city, council = generations_read or generations.current(
+        freshness.SHARED_KEY,
+        freshness.city_key(municipality_id),
+        freshness.council_key(council_id),
     )
     return (
         f"dashboard:{shared}:city-{municipality_id}:{city}:"
         f"council-{council_id}:{council}:{today.isoformat()}"
     )
+
+
+def dashboard_page(request) -> str:
+    """The dashboard's HTML for ``request.user``: from the cache while neither the council's
+    rows nor the user's name changed (and no message waits to be shown), else rendered.
+
+    A page is cached only under generations ``secretary_required`` checked its council and
+    secretaries under. It is cached with a random stand-in for the CSRF token, which each
+    answer replaces with the request's own token."""
+    generations_read = getattr(request, "council_generations", None)
+    page_key = None
+    if generations_read is not None and not len(get_messages(request)):
+        council = request.council
+        name = hashlib.sha256(str(request.user).encode()).hexdigest()[:16]
+        page_key = (
+            f"{dashboard_key(council.municipality_id, council.pk, timezone.localdate(), generations_read)}"
+            f":page:user-{request.user.pk}:{name}"
+        )
+        page = cache.get(page_key)
+        if page is not None:
+            return page["html"].replace(page["token"], get_token(request))
+    context = {
+        **council_sections(request),
+        "council": request.council,
+        "today": timezone.localdate(),
+        "secretaries": request.council_secretaries,
+    }
+    if page_key is None:
+        return render_to_string("portal/home.html", context, request)
+    token = secrets.token_urlsafe(32)
+    html = render_to_string("portal/home.html", {**context, "csrf_token": token}, request)
+    cache.set(page_key, {"html": html, "token": token}, settings.DASHBOARD_CACHE_SECONDS)
+    return html.replace(token, get_token(request))
 
 
 def council_sections(request) -> dict:
@@ -74,7 +88,12 @@ def council_sections(request) -> dict:
     (``population``, ``districts``, ``civic_centres``, ``members``, ``stage_changes``)."""
     council = request.council
     today = timezone.localdate()
-    key = dashboard_key(council.municipality_id, council.pk, today)
+    key = dashboard_key(
+        council.municipality_id,
+        council.pk,
+        today,
+        getattr(request, "council_generations", None),
+    )
     sections = cache.get(key)
     if sections is None:
         # No transaction around the reads: under PostgreSQL's READ COMMITTED each statement

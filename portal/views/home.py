@@ -1,12 +1,12 @@
 """The secretary's dashboard (/portal/) and where a login lands."""
 
 from django.db import transaction
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from councils.access import secretary_required
 
-from ..panels import council_sections
+from ..panels import dashboard_page
 
 
 def after_login(request):
@@ -21,12 +21,6 @@ def after_login(request):
 @transaction.non_atomic_requests
 @secretary_required
 def portal_home(request):
-    # The council's sections come from the cache while nothing in them changed; the
-    # council row, its secretaries and the page around them are read for each request.
-    context = {
-        **council_sections(request),
-        "council": request.council,
-        "today": timezone.localdate(),
-        "secretaries": request.council_secretaries,
-    }
-    return render(request, "portal/home.html", context)
+    # The page, or else the council's sections, come from the cache while nothing in them
+    # changed (portal.panels.dashboard_page).
+    return HttpResponse(dashboard_page(request))

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core import generations
 from core.models import Municipality, MunicipalityHost
-from portal.panels import council_generation_key
+from councils.freshness import council_key
 from tests.cities.portal_world import build_city_portal
 from tests.plans.factories import EntryFactory, PlanItemFactory
 from tests.subsidies.lifecycle import draft
@@ -81,7 +81,7 @@ def test_the_dashboard_runs_the_same_queries_with_more_rows_and_fewer_once_cache
         for i in range(more):
             draft(a.world, title=f"事業{i}", amount=10_000)
             EntryFactory(item=PlanItemFactory(policy__plan=a.plan))
-        generations.bump(council_generation_key(a.world.council.pk))  # the sections afresh
+        generations.bump(council_key(a.world.council.pk))  # the sections afresh
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url, HTTP_HOST=HOST).status_code == 200
         counts.append(len(captured))
