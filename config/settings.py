@@ -455,6 +455,8 @@ LOGGING["loggers"] = {
 }
 
 # --- Secretary dashboard cache ---
-# The dashboard's council sections are cached this long per council and day; any change to
-# what they show clears them at once (portal.apps), so this only bounds stale memory use.
+# The dashboard's council sections and pages, the secretary's access (councils.access) and
+# the user a session names (core.auth.session_user) are cached this long; any change to
+# what they hold retires them at once (councils.freshness, core.apps), so this only bounds
+# stale memory use.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=3600)

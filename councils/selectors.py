@@ -3,9 +3,15 @@
 from collections.abc import Sequence
 from datetime import date
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
-from .models import ESTABLISHED_STAGES, Council, CouncilSecretary, PopulationRecord
+from .models import (
+    ESTABLISHED_STAGES,
+    Council,
+    CouncilSecretary,
+    PopulationRecord,
+)
 
 
 def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
@@ -18,6 +24,34 @@ def councils_with_stage_on(day: date, council_ids: Sequence[int] | None = None):
     if council_ids is not None:
         queryset = queryset.filter(pk__in=list(council_ids))
     return queryset.order_by("kana", "name", "pk")
+
+
+def city_populations_on(municipality_id: int, day: date) -> dict[int, int]:
+    """The population on ``day`` of every council of the city that has one (a council whose
+    districts have no record on or before the day is left out): what
+    :func:`council_populations_on` gives for all of them, read set-wise in one query.
+
+    Each district counts with its latest record on or before ``day`` (the later row of the
+    same day). The ORM's subquery per district link took half the 試算's time at 7,200
+    councils; here each record table row is read once.
+    """
+    links = Council.districts.through._meta.db_table
+    records = PopulationRecord._meta.db_table
+    sql = f"""
+        SELECT l.council_id, SUM(latest.population)
+        FROM {links} l
+        JOIN (
+            SELECT district_id, population,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY district_id ORDER BY as_of DESC, id DESC
+                   ) AS n
+            FROM {records}
+            WHERE municipality_id = %s AND as_of <= %s
+        ) latest ON latest.district_id = l.district_id AND latest.n = 1
+        GROUP BY l.council_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality_id, day])
+        return {council_id: int(total) for council_id, total in cursor.fetchall()}
 
 
 def council_stage_on(council: Council, day: date) -> str | None:

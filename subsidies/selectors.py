@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Func, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import fiscal_year, fiscal_year_end, fiscal_year_label, fiscal_year_start
 from core.money import yen_amount
-from councils.models import Council, PopulationRecord
-from councils.selectors import council_populations_on, council_stage_on, councils_with_stage_on
+from councils.models import Council
+from councils.selectors import (
+    city_populations_on,
+    council_populations_on,
+    council_stage_on,
+    councils_with_stage_on,
+)
 from staffing.selectors import secretariat_labour_cost, secretariat_labour_costs
 
 from . import engine
@@ -219,9 +224,9 @@ def allocation_for(
     decided_labour: Mapping[int, int] | None = None,
     stage_on: date | None = None,
 ) -> Allocation:
-    """Every council's ceiling for the year, eligible ones first: three queries in all (the
-    rule with the year's budget, its categories, the councils with their stage and
-    population), five when the rule pays labour (the registered 事務局人件費 of every
+    """Every council's ceiling for the year, eligible ones first: four queries in all (the
+    rule with the year's budget, its categories, the councils with their stage, their
+    population), six when the rule pays labour (the registered 事務局人件費 of every
     council at once, and the labour already decided this year, which counts against it).
 
     ``previous_grants`` maps council ids to their ``(fiscal_year, amount)`` grants from
@@ -234,16 +239,13 @@ def allocation_for(
     budget = rule.year_budget
     day = stage_on or stage_date_for(fiscal_year)
     population_date = rule.population_date(fiscal_year) if rule.has_formula else None
-    queryset = councils_with_stage_on(day)
+    # Plain tuples: building 2,000 model instances took a third of the time; the population
+    # read set-wise, not as a subquery per council (half the time at 7,200 councils).
+    councils = list(councils_with_stage_on(day).values_list("pk", "name", "stage_then"))
+    populations = {}
     if population_date:
-        queryset = queryset.annotate(population_then=_population_on(population_date))
-        fields = ("pk", "name", "stage_then", "population_then")
-    else:
-        fields = ("pk", "name", "stage_then")
-    # Plain tuples: building 2,000 model instances took a third of the time.
-    rows = list(queryset.values_list(*fields))
-    councils = [row[:3] for row in rows]
-    populations = {row[0]: row[3] or 0 for row in rows} if population_date else {}
+        found = city_populations_on(programme.municipality_id, population_date)
+        populations = {pk: found.get(pk, 0) for pk, _name, _stage in councils}
     labour, decided = {}, {}
     if rule.labour_eligible:
         # Every council of the city: no list of 7,200 ids to send and parse.
@@ -284,25 +286,6 @@ def allocation_for(
         rows=tuple(rows),
         excluded=tuple(excluded),
     )
-
-
-def _population_on(day: date):
-    """Each council's population on ``day`` as a subquery of the council query: the sum of
-    its districts' latest records (``councils.selectors.council_populations_on``)."""
-    latest = Subquery(
-        PopulationRecord.objects.filter(district=OuterRef("district_id"), as_of__lte=day)
-        .order_by("-as_of", "-pk")
-        .values("population")[:1]
-    )
-    # SUM as a plain function: one aggregate over the council's links, no GROUP BY (and no
-    # sort) inside the subquery that runs once per council.
-    per_council = (
-        Council.districts.through.objects.filter(council_id=OuterRef("pk"))
-        .annotate(value=latest)
-        .annotate(total=Func(F("value"), function="SUM"))
-        .values("total")
-    )
-    return Subquery(per_council)
 
 
 def programmes_with_years():

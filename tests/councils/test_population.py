@@ -2,7 +2,11 @@ from datetime import date
 
 import pytest
 
-from councils.selectors import council_households_on, council_populations_on
+from councils.selectors import (
+    city_populations_on,
+    council_households_on,
+    council_populations_on,
+)
 from tests.factories import CouncilFactory, DistrictFactory, PopulationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +37,37 @@ def test_populations_for_many_councils_in_one_query(django_assert_num_queries):
 def test_council_without_records_counts_zero():
     council = CouncilFactory(districts=[DistrictFactory()])
     assert council_populations_on([council.pk], date(2026, 4, 1)) == {council.pk: 0}
+
+
+def test_the_citys_populations_read_set_wise_follow_the_same_rules(city):
+    """city_populations_on (the 試算's set-wise read) against hand-counted figures."""
+    east, west, north = DistrictFactory(), DistrictFactory(), DistrictFactory()
+    PopulationFactory(district=east, as_of=date(2025, 3, 31), population=1200)
+    PopulationFactory(district=east, as_of=date(2026, 3, 31), population=1150)
+    PopulationFactory(district=east, as_of=date(2026, 4, 30), population=9999)  # after the day
+    PopulationFactory(district=west, as_of=date(2025, 3, 31), population=800)
+    # Two sources on the same day: the later row counts, as in council_populations_on.
+    PopulationFactory(district=north, as_of=date(2026, 3, 31), population=300, source="推計")
+    PopulationFactory(district=north, as_of=date(2026, 3, 31), population=310, source="国勢調査")
+    both = CouncilFactory(districts=[east, west])
+    single = CouncilFactory(districts=[north])
+    empty = CouncilFactory(districts=[DistrictFactory()])  # no record: left out
+
+    found = city_populations_on(city.pk, date(2026, 3, 31))
+    assert found[both.pk] == 1950
+    assert found[single.pk] == 310
+    assert empty.pk not in found
+    assert council_populations_on([single.pk], date(2026, 3, 31))[single.pk] == 310
+    assert city_populations_on(city.pk, date(2025, 3, 30)) == {}
+
+
+def test_the_citys_populations_leave_other_cities_out(city):
+    from core import tenancy
+    from tests.cities import make_city
+
+    council = CouncilFactory()  # 1,000 on 令和8年3月31日
+    other = make_city("morioka")
+    with tenancy.city_scope(other):
+        CouncilFactory()
+    assert city_populations_on(city.pk, date(2026, 4, 1)) == {council.pk: 1000}
+    assert len(city_populations_on(other.pk, date(2026, 4, 1))) == 1
