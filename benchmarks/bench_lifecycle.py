@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .measure import median_of
+from .measure import analyze, median_of
 
 COUNCILS = 2000
 APPLICATIONS = 10_000
@@ -60,6 +60,7 @@ def run():
     print(
         f"setup: {COUNCILS} councils, {APPLICATIONS} applications in {time.perf_counter() - start:.1f} s"
     )
+    analyze()
 
     groups = roles.ensure_staff_groups()
     city = tenancy.current_municipality()  # a user of no city counts as logged out here

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .fixtures import city_plan
+from .measure import analyze
 
 COUNCILS = 2000
 
@@ -78,6 +79,7 @@ def _measure(client, url, runs=5):
 def run():
     settings.MEDIA_ROOT = tempfile.mkdtemp()  # the PDF cache is kept in the default storage
     councils = _seed()
+    analyze()
     client = Client()
     for label, url in (
         ("council list (2,000 rows)", "/councils/"),

@@ -6,6 +6,15 @@ import time
 from django.db import connection
 
 
+def analyze() -> None:
+    """Give the planner statistics for the rows a benchmark just loaded, as autovacuum does
+    within a minute on a live database: without them PostgreSQL guesses a table of 7,200
+    rows holds 2 and picks nested loops (the review queue's council filter took 230 ms
+    instead of 4)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def measured(function):
     """(seconds, queries, result) of one call of ``function``."""
     queries = 0

@@ -101,6 +101,7 @@ def session_user(request):
         auth_hash = user.get_session_auth_hash()
         if constant_time_compare(session.get(auth.HASH_SESSION_KEY, ""), auth_hash):
             kept = copy.copy(user)
+            kept.__dict__["usable_password"] = user.has_usable_password()
             kept.__dict__.pop("password", None)  # deferred: read from the database if asked
             cache.set(
                 key,

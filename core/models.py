@@ -39,6 +39,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.get_full_name() or self.username
 
+    def has_usable_password(self):
+        # The user cached for a session (core.auth.session_user) carries no password hash,
+        # only whether it is usable (the admin asks on every page); anything else that needs
+        # the hash reads it from the database.
+        if "password" not in self.__dict__ and "usable_password" in self.__dict__:
+            return self.__dict__["usable_password"]
+        return super().has_usable_password()
+
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",

@@ -106,3 +106,18 @@ def test_two_users_never_get_each_others_record(jimu, secretary, council):
     assert cache.get(f"session-user:{other.pk}")["user"].username == "other-user"
     page = jimu.get("/portal/").content.decode()
     assert f"{secretary} さん（事務局）" in page
+
+
+def test_the_cached_user_knows_whether_its_password_is_usable_without_a_query(
+    jimu, secretary, django_assert_num_queries
+):
+    # The admin asks on every page (パスワード変更 link): no query for the hash.
+    with django_assert_num_queries(0):
+        assert cache.get(f"session-user:{secretary.pk}")["user"].has_usable_password()
+    secretary.set_unusable_password()
+    secretary.save()
+    client = Client()
+    client.force_login(secretary)
+    client.get("/portal/")
+    with django_assert_num_queries(0):
+        assert not cache.get(f"session-user:{secretary.pk}")["user"].has_usable_password()

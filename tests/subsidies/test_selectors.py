@@ -144,10 +144,10 @@ def test_allocation_for_2000_councils_runs_a_fixed_number_of_queries(
     hito_machi, django_assert_num_queries
 ):
     make_councils(2000, population=1500)
-    # Five: the rule with its budget, its categories, the councils with their stage and
+    # Six: the rule with its budget, its categories, the councils with their stage, their
     # population; the rule pays labour, so one more for every council's 事務局人件費 and
     # one for the labour already decided this year.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         allocation = allocation_for(hito_machi.programme, 2026)
     assert len(allocation.rows) == 2000
     assert allocation.total == 2000 * 450_000
