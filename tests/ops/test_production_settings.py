@@ -72,9 +72,7 @@ def test_connections_are_checked_and_kept_as_long_as_conn_max_age():
 
 def test_postgresqls_jit_is_off_unless_asked_for():
     url = "postgres://postgres@127.0.0.1:5432/kyodo"
-    assert settings_with(DATABASE_URL=url, DATABASE_JIT="true")["options"] == {
-        "connect_timeout": 5
-    }
+    assert settings_with(DATABASE_URL=url, DATABASE_JIT="true")["options"] == {"connect_timeout": 5}
 
 
 def test_a_bucket_puts_uploads_on_s3_never_public():
