@@ -159,3 +159,34 @@ def test_a_date_and_time_is_typed_and_shown_in_wareki(admin_client_staff, admin_
     assert response.status_code == 302, response.context["adminform"].form.errors
     user.refresh_from_db()
     assert user.last_login == datetime(2026, 4, 1, 13, 5, tzinfo=TOKYO)
+
+
+def test_both_history_pages_link_their_further_pages(admin_client_staff, admin_user):
+    tenure = SecretaryFactory(started_on=date(2026, 4, 1))
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user=admin_user,
+            content_type=ContentType.objects.get_for_model(CouncilSecretary),
+            object_id=str(tenure.pk),
+            object_repr=str(tenure),
+            action_flag=CHANGE,
+            change_message=f"確認{n}",
+        )
+        for n in range(101)
+    )
+    django_page = page(
+        admin_client_staff.get(f"/admin/councils/councilsecretary/{tenure.pk}/history/")
+    )
+    assert '<span class="this-page">1</span>' in django_page
+    assert '<a href="?p=2"  class="end" >2</a>' in django_page
+    assert "101" in django_page.split('class="paginator"')[1]
+
+    assignment = LiaisonAssignmentFactory()
+    for day in range(1, 101):  # 101 history rows with the first
+        assignment.started_on = date(2026, 4, 1 + day % 28)
+        assignment.save()
+    simple_page = page(
+        admin_client_staff.get(f"/admin/staffing/liaisonassignment/{assignment.pk}/history/")
+    )
+    assert '<span class="this-page">1</span>' in simple_page
+    assert "101" in simple_page.split('class="paginator"')[1]
