@@ -56,22 +56,21 @@ def dashboard_page(request) -> str:
     A page is cached only under generations ``secretary_required`` checked its council and
     secretaries under. It is cached with a random stand-in for the CSRF token, which each
     answer replaces with the request's own token."""
+    council = request.council
+    today = timezone.localdate()  # once: the page, its sections and their keys agree
     generations_read = getattr(request, "council_generations", None)
+    sections_key = dashboard_key(council.municipality_id, council.pk, today, generations_read)
     page_key = None
     if generations_read is not None and not len(get_messages(request)):
-        council = request.council
         name = hashlib.sha256(str(request.user).encode()).hexdigest()[:16]
-        page_key = (
-            f"{dashboard_key(council.municipality_id, council.pk, timezone.localdate(), generations_read)}"
-            f":page:user-{request.user.pk}:{name}"
-        )
+        page_key = f"{sections_key}:page:user-{request.user.pk}:{name}"
         page = cache.get(page_key)
         if page is not None:
             return page["html"].replace(page["token"], get_token(request))
     context = {
-        **council_sections(request),
-        "council": request.council,
-        "today": timezone.localdate(),
+        **council_sections(request, today, sections_key),
+        "council": council,
+        "today": today,
         "secretaries": request.council_secretaries,
     }
     if page_key is None:
@@ -82,18 +81,11 @@ def dashboard_page(request) -> str:
     return html.replace(token, get_token(request))
 
 
-def council_sections(request) -> dict:
-    """What the dashboard shows of ``request.council`` on today's date, from the cache when
-    nothing in it changed since: ``panels`` (each rendered to HTML) and the facts
-    (``population``, ``districts``, ``civic_centres``, ``members``, ``stage_changes``)."""
-    council = request.council
-    today = timezone.localdate()
-    key = dashboard_key(
-        council.municipality_id,
-        council.pk,
-        today,
-        getattr(request, "council_generations", None),
-    )
+def council_sections(request, today: date, key: str) -> dict:
+    """What the dashboard shows of ``request.council`` on ``today``, from the cache at
+    ``key`` (:func:`dashboard_key`) when nothing in it changed since: ``panels`` (each
+    rendered to HTML) and the facts (``population``, ``districts``, ``civic_centres``,
+    ``members``, ``stage_changes``)."""
     sections = cache.get(key)
     if sections is None:
         # No transaction around the reads: under PostgreSQL's READ COMMITTED each statement
